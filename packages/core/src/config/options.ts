@@ -1,0 +1,53 @@
+/**
+ * The options of `bulwark(config)`: the public shape users write.
+ */
+import type { HelmetOptions } from "helmet";
+import type { Authenticator } from "../auth/authenticator.js";
+import type { SecurityEventListener } from "../events/security-event.js";
+import type { RateLimitOption } from "../ratelimit/rate-limit-options.js";
+import type { TrustProxy } from "../request/client-ip.js";
+import type { SecurityStore } from "../store/store.js";
+import type { TransportLimits } from "../transport/limits.js";
+
+/** What an unexpected-error hook learns about the request it happened in. */
+export interface ErrorInfo {
+  /** The request id the client was given. */
+  readonly requestId: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** Route template or path. */
+  readonly route: string;
+}
+
+/** Options of `bulwark(config)`. Every option has a safe default. */
+export interface BulwarkOptions {
+  /** Authenticators, tried in order. With any configured, routes require authentication by default. */
+  authenticate?: readonly Authenticator[];
+  /** Limit per client IP, applied before authentication. */
+  rateLimit?: RateLimitOption;
+  /** Where shared state lives; a bounded memory store when absent. */
+  store?: SecurityStore;
+  /** How far to believe `X-Forwarded-For` / `Forwarded`. Default `false`. */
+  trustProxy?: TrustProxy;
+  /** Receives every security event. */
+  onEvent?: SecurityEventListener;
+  /** Receives each unexpected (500) error with its full detail, for logs. Default: `console.error`. */
+  onError?: (error: unknown, info: ErrorInfo) => void;
+  /** Development only: put internal error detail in problem responses. Default `false`. */
+  expose?: boolean;
+  /** Transport limits. */
+  limits?: TransportLimits;
+  /** helmet options merged over Bulwark's API defaults, or `false` to send no security headers. */
+  headers?: HelmetOptions | false;
+  /** Request id handling. */
+  requestId?: {
+    /** Keep a well-formed incoming `x-request-id`. Default `true`. */
+    trustIncoming?: boolean;
+  };
+  /** Refuse requests that did not arrive over HTTPS (as told by `trustProxy`). Default `false`. */
+  requireHttps?: boolean;
+  /** Base URI of problem `type`s (the code is appended); `about:blank` when absent. */
+  problemTypeBase?: string;
+  /** Names of startup warnings to silence. */
+  silence?: readonly string[];
+}

@@ -1,0 +1,214 @@
+/**
+ * The engine: the ordered request phase, the response phase and the error path that every
+ * adapter drives. It never sees a framework object, only the normalised request and a sink.
+ */
+import { resolveConfig, type ResolvedConfig } from "../config/resolve-config.js";
+import { checkShape, isPlainObject, type Shape } from "../config/shape.js";
+import type { BulwarkOptions } from "../config/options.js";
+import { ConfigError, SecurityError } from "../errors/security-error.js";
+import { formatProblem, toSecurityError, type ProblemResponse } from "../errors/problem.js";
+import { createEmitter, eventTypeFor, type Emit } from "../events/emitter.js";
+import { ROUTE_POLICY_KEYS, type RoutePolicy } from "../policy/route-policy.js";
+import { REQUEST_ID_HEADER, resolveRequestId } from "../request/request-id.js";
+import type { SecurityRequest } from "../request/security-request.js";
+import { hasBody } from "../transport/content-type.js";
+import { assertSafeValue } from "../transport/json-guard.js";
+import { parseBody } from "../transport/parse-body.js";
+import { parseQuery } from "../transport/query.js";
+import type { Feature, FeatureRuntime, PolicyPart, Step } from "./feature.js";
+import type { RequestState } from "./request-state.js";
+import type { ResponseSink } from "./response-sink.js";
+
+/** How the adapter gives the engine the request body. */
+export type BodyAccess =
+  /** The engine reads the raw bytes (Express, Koa): `read(limit)` must stop at `limit` bytes. */
+  | { readonly kind: "stream"; readonly read: (limit: number) => Promise<Uint8Array> }
+  /** Something already parsed the body; the engine checks the parsed value. */
+  | { readonly kind: "parsed"; readonly value: unknown }
+  /** The framework parses later (Fastify); the adapter calls `checkParsedBody` then. */
+  | { readonly kind: "deferred" };
+
+/** A route policy compiled once at startup. */
+export interface RouteGuard {
+  /** The policy as given. */
+  readonly policy: RoutePolicy;
+  /** Runs the route's request phase. */
+  run(state: RequestState): Promise<void>;
+}
+
+/** The engine one `bulwark(config)` call builds. */
+export interface Engine {
+  /** The resolved configuration. */
+  readonly config: ResolvedConfig;
+  /** Emits a security event. */
+  readonly emit: Emit;
+  /** Functions features add to what `bulwark()` returns. */
+  readonly api: Readonly<Record<string, unknown>>;
+  /** Begins a request: request id, security headers, context. Never throws. */
+  start(request: SecurityRequest, sink: ResponseSink): RequestState;
+  /** The global layer: transport checks, body, limits before authentication, authentication. */
+  global(state: RequestState, body: BodyAccess): Promise<void>;
+  /** Checks a body parsed after the global layer ran (Fastify). */
+  checkParsedBody(state: RequestState, value: unknown): void;
+  /** Compiles a route policy; throws {@link ConfigError} when it cannot work. */
+  compile(policy: RoutePolicy): RouteGuard;
+  /** The response phase for a JSON payload: property filters and masks of the route's policy. */
+  respond(state: RequestState, payload: unknown): unknown;
+  /**
+   * Deny by default: when the global layer is installed and no route policy ran, the problem to
+   * send instead of the handler's response (and the event is emitted); otherwise `undefined`.
+   */
+  unguarded(state: RequestState, status: number): ProblemResponse | undefined;
+  /** Formats an error as a problem (and emits its event, and reports unexpected errors). */
+  problem(error: unknown, state: RequestState | undefined): ProblemResponse;
+}
+
+/** Builds the engine from the options and the feature modules. */
+export function createEngine(options: BulwarkOptions | undefined, features: readonly Feature[] = []): Engine {
+  const extraShape: Shape = Object.assign({}, ...features.map((f) => f.shape ?? {}));
+  const config = resolveConfig(options ?? {}, extraShape);
+  const emit = createEmitter(config.onEvent);
+  const problems: string[] = [];
+  const runtimes: FeatureRuntime[] = features.map((feature) => feature.setup({ config, emit }, problems));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const beforeAuth = runtimes.map((r) => r.beforeAuth).filter((s): s is Step => s !== undefined);
+  const afterAuth = runtimes.map((r) => r.afterAuth).filter((s): s is Step => s !== undefined);
+  const onAuthFailure = runtimes.map((r) => r.onAuthFailure).filter((s) => s !== undefined);
+  const onAuthSuccess = runtimes.map((r) => r.onAuthSuccess).filter((s) => s !== undefined);
+  const claimedKeys = new Set(runtimes.flatMap((r) => r.policyKeys ?? []));
+  const api: Record<string, unknown> = Object.assign({}, ...runtimes.map((r) => r.api ?? {}));
+  const { limits, contentTypes, headers } = config;
+
+  function start(request: SecurityRequest, sink: ResponseSink): RequestState {
+    const requestId = resolveRequestId(request.headers, config.trustIncomingRequestId);
+    sink.setHeader(REQUEST_ID_HEADER, requestId);
+    for (const name of headers.remove) sink.removeHeader(name);
+    for (const [name, value] of headers.set) sink.setHeader(name, value);
+    return {
+      request,
+      context: { requestId, principal: undefined, resource: undefined, ip: config.clientIp(request.remoteAddress, request.headers) },
+      sink,
+      guarded: false,
+      transformResponse: undefined,
+      queryReplaced: false,
+      bodyFormat: undefined,
+      extras: new Map(),
+    };
+  }
+
+  async function global(state: RequestState, body: BodyAccess): Promise<void> {
+    const { request } = state;
+    if (config.requireHttps && !isHttps(request)) throw new SecurityError("HTTPS_REQUIRED");
+    if (request.url.length > limits.urlLength) throw new SecurityError("URI_TOO_LONG");
+    const queryStart = request.url.indexOf("?");
+    request.query = parseQuery(queryStart === -1 ? "" : request.url.slice(queryStart + 1), limits);
+    if (hasBody(request.headers)) {
+      state.bodyFormat = contentTypes.check(request.headers);
+      const declared = Number(request.headers["content-length"]);
+      if (declared > limits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
+    }
+    for (const step of beforeAuth) await step(state);
+    if (body.kind === "stream" && state.bodyFormat !== undefined) {
+      const bytes = await body.read(limits.bodyBytes);
+      request.body = parseBody(bytes, state.bodyFormat, limits);
+    } else if (body.kind === "parsed" && body.value !== undefined) {
+      assertSafeValue(body.value, limits);
+    }
+    await authenticate(state);
+    for (const step of afterAuth) await step(state);
+  }
+
+  function isHttps(request: SecurityRequest): boolean {
+    if (request.encrypted) return true;
+    const proto = request.headers["x-forwarded-proto"];
+    return config.trustsProxy && typeof proto === "string" && proto.split(",")[0]!.trim().toLowerCase() === "https";
+  }
+
+  async function authenticate(state: RequestState): Promise<void> {
+    for (const authenticator of config.authenticators) {
+      let principal;
+      try {
+        principal = await authenticator.authenticate(state.request, config.services);
+      } catch (error) {
+        for (const hook of onAuthFailure) await hook!(state);
+        throw error;
+      }
+      if (principal !== undefined) {
+        state.context.principal = principal;
+        state.sink.setHeader("cache-control", "no-store");
+        emit("auth.succeeded", state, undefined, { method: principal.authMethod });
+        for (const hook of onAuthSuccess) await hook!(state);
+        return;
+      }
+    }
+  }
+
+  function compile(policy: RoutePolicy): RouteGuard {
+    const found: string[] = [];
+    if (!isPlainObject(policy)) throw new ConfigError(["secure(policy) needs a policy object, e.g. secure({ roles: [\"admin\"] }) or secure({ public: true })."], "Route policy");
+    const shape: Shape = Object.fromEntries(ROUTE_POLICY_KEYS.map((key) => [key, { kind: "any" } as const]));
+    checkShape(policy as Record<string, unknown>, shape, "policy", found);
+    for (const key of Object.keys(policy)) {
+      if (ROUTE_POLICY_KEYS.includes(key as keyof RoutePolicy) && !claimedKeys.has(key as keyof RoutePolicy) && policy[key as keyof RoutePolicy] !== undefined) {
+        found.push(`policy.${key} is not available in this build of Bulwark; remove it rather than rely on a check that would not run.`);
+      }
+    }
+    const parts: PolicyPart[] = [];
+    for (const runtime of runtimes) {
+      const part = runtime.compile?.(policy, found);
+      if (part === undefined) continue;
+      if (Array.isArray(part)) parts.push(...part);
+      else parts.push(part as PolicyPart);
+    }
+    if (found.length > 0) throw new ConfigError(found, "Route policy");
+    parts.sort((a, b) => a.stage - b.stage);
+    const steps = parts.map((p) => p.step).filter((s): s is Step => s !== undefined);
+    const transforms = parts.map((p) => p.respond).filter((t) => t !== undefined);
+    const transformResponse = transforms.length === 0
+      ? undefined
+      : (payload: unknown, state: RequestState) => transforms.reduce((value, transform) => transform!(value, state), payload);
+    const frozen = Object.freeze({ ...policy });
+    return {
+      policy: frozen,
+      async run(state) {
+        state.guarded = true;
+        state.transformResponse = transformResponse;
+        for (const step of steps) await step(state);
+      },
+    };
+  }
+
+  function checkParsedBody(_state: RequestState, value: unknown): void {
+    if (value !== undefined) assertSafeValue(value, limits);
+  }
+
+  function respond(state: RequestState, payload: unknown): unknown {
+    return state.transformResponse ? state.transformResponse(payload, state) : payload;
+  }
+
+  function unguarded(state: RequestState, status: number): ProblemResponse | undefined {
+    if (state.guarded || status >= 400) return undefined;
+    return problem(new SecurityError("ROUTE_UNGUARDED"), state);
+  }
+
+  function problem(error: unknown, state: RequestState | undefined): ProblemResponse {
+    const securityError = toSecurityError(error);
+    const requestId = state?.context.requestId ?? resolveRequestId({}, false);
+    if (securityError.code === "INTERNAL") {
+      try {
+        config.onError(securityError.cause ?? error, {
+          requestId,
+          method: state?.request.method ?? "",
+          route: state?.request.route ?? state?.request.path ?? "",
+        });
+      } catch {
+        // Logging must never change the answer.
+      }
+    }
+    emit(eventTypeFor(securityError.code), state, securityError.code);
+    return formatProblem(securityError, requestId, config.problem);
+  }
+
+  return { config, emit, api, start, global, checkParsedBody, compile, respond, unguarded, problem };
+}

@@ -1,0 +1,72 @@
+/**
+ * A store on Redis, for apps that run on more than one instance: a revocation or a rate-limit
+ * counter written by one instance holds on all of them.
+ */
+import { ConfigError } from "../errors/security-error.js";
+import type { SecurityStore } from "./store.js";
+
+/**
+ * The part of an ioredis client the store uses. Typed by shape so that core does not depend on
+ * ioredis; pass an `ioredis` `Redis` or `Cluster` instance.
+ */
+export interface RedisClientLike {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /** Prefix of every key Bulwark writes. Default `bulwark:`. */
+  prefix?: string;
+}
+
+/** A {@link SecurityStore} on Redis, with its client for the rate limiters. */
+export interface RedisStore extends SecurityStore {
+  readonly kind: "redis";
+  /** The ioredis client, shared with the rate limiters. */
+  readonly client: RedisClientLike;
+  /** The key prefix. */
+  readonly prefix: string;
+}
+
+// INCR and set the expiry on creation in one step, so a counter can never outlive its window.
+const INCREMENT_SCRIPT =
+  "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+
+/** Creates a store on an ioredis client. */
+export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): RedisStore {
+  const problems: string[] = [];
+  if (client === null || typeof client !== "object" || typeof client.eval !== "function" || typeof client.get !== "function") {
+    problems.push("redisStore(client) needs an ioredis client: pass `new Redis(url)` from the ioredis package.");
+  }
+  const prefix = options.prefix ?? "bulwark:";
+  if (typeof prefix !== "string") problems.push("redisStore prefix must be a string.");
+  if (problems.length > 0) throw new ConfigError(problems);
+  const ms = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
+
+  return {
+    kind: "redis",
+    client,
+    prefix,
+    async get(key) {
+      const value = await client.get(prefix + key);
+      return value ?? undefined;
+    },
+    async set(key, value, ttlMs) {
+      await client.set(prefix + key, value, "PX", ms(ttlMs));
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const result = await client.set(prefix + key, value, "PX", ms(ttlMs), "NX");
+      return result === "OK";
+    },
+    async increment(key, ttlMs) {
+      const result = await client.eval(INCREMENT_SCRIPT, 1, prefix + key, ms(ttlMs));
+      return Number(result);
+    },
+    async delete(key) {
+      await client.del(prefix + key);
+    },
+  };
+}

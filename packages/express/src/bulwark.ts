@@ -1,0 +1,124 @@
+/**
+ * `bulwark(config)` for Express: builds the engine once and returns the middleware factories.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import {
+  FEATURES,
+  SecurityError,
+  createEngine,
+  readBody,
+  type BodyAccess,
+  type BulwarkOptions,
+  type Engine,
+  type RequestState,
+  type RoutePolicy,
+  type SecurityContext,
+} from "@bulwark/core";
+import { sinkFor, toSecurityRequest, writeProblem } from "./request-mapping.js";
+import { guardResponse } from "./response-guard.js";
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Bulwark's per-request context: request id, principal, loaded resource. */
+      bulwark: SecurityContext;
+    }
+  }
+}
+
+const STATE = Symbol.for("bulwark.express.state");
+
+type WithState = Request & { [STATE]?: RequestState; _body?: boolean };
+
+/** `secure()` is the global layer; `secure(policy)` guards one route. */
+export interface SecureExpress {
+  /** The global layer: request id, headers, transport limits, body parsing, authentication. */
+  (): RequestHandler;
+  /** A route guard enforcing `policy`. */
+  (policy: RoutePolicy): RequestHandler;
+}
+
+/** What `bulwark(config)` returns on Express. */
+export interface BulwarkExpress {
+  /** Middleware factory: the global layer, or a route guard. */
+  readonly secure: SecureExpress;
+  /** The not-found and error handlers; mount last with `app.use(errors())`. */
+  readonly errors: () => [RequestHandler, ErrorRequestHandler];
+  /** The engine, for advanced use and other adapters' authors. */
+  readonly engine: Engine;
+  /** Functions added by features (e.g. `revokeToken`). */
+  readonly [feature: string]: unknown;
+}
+
+/** Builds Bulwark for an Express app; throws `ConfigError` listing every problem in `config`. */
+export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
+  const engine = createEngine(config, FEATURES);
+
+  function begin(req: WithState, res: Response): { state: RequestState; ready: Promise<void> } {
+    const state = engine.start(toSecurityRequest(req), sinkFor(res));
+    req[STATE] = state;
+    req.bulwark = state.context;
+    guardResponse(engine, res, state);
+    const parsed = req._body === true || req.body !== undefined;
+    const body: BodyAccess = parsed
+      ? { kind: "parsed", value: req.body }
+      : { kind: "stream", read: (limit) => readBody(req, req.headers, limit) };
+    const ready = engine.global(state, body).then(() => {
+      if (!parsed && state.request.body !== undefined) req.body = state.request.body;
+    });
+    return { state, ready };
+  }
+
+  function globalLayer(): RequestHandler {
+    return function bulwarkGlobal(req: WithState, res: Response, next: NextFunction) {
+      if (req[STATE] !== undefined) return next();
+      const { state, ready } = begin(req, res);
+      ready.then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, state)));
+    };
+  }
+
+  function routeGuard(policy: RoutePolicy): RequestHandler {
+    const guard = engine.compile(policy);
+    return function bulwarkRoute(req: WithState, res: Response, next: NextFunction) {
+      let state = req[STATE];
+      let ready: Promise<void> = Promise.resolve();
+      // Without the global layer the route runs it itself, so a forgotten app.use(secure()) fails closed.
+      if (state === undefined) ({ state, ready } = begin(req, res));
+      const current = state;
+      ready
+        .then(() => {
+          current.request.route = (req.route as { path?: string } | undefined)?.path ?? current.request.path;
+          current.request.params = req.params as Record<string, string>;
+          return guard.run(current);
+        })
+        .then(() => syncBack(req, current))
+        .then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, current)));
+    };
+  }
+
+  /** Puts values the policy replaced (validated, coerced, stripped) where Express users read them. */
+  function syncBack(req: WithState, state: RequestState): void {
+    const { request } = state;
+    if (request.body !== undefined && request.body !== req.body) req.body = request.body;
+    if (request.params !== req.params) req.params = request.params as Request["params"];
+    if (state.queryReplaced) Object.defineProperty(req, "query", { value: request.query, writable: true, configurable: true, enumerable: true });
+  }
+
+  function secure(policy?: RoutePolicy): RequestHandler {
+    return policy === undefined ? globalLayer() : routeGuard(policy);
+  }
+
+  function errors(): [RequestHandler, ErrorRequestHandler] {
+    const notFound: RequestHandler = function bulwarkNotFound(_req, _res, next) {
+      next(new SecurityError("NOT_FOUND"));
+    };
+    const errorHandler: ErrorRequestHandler = function bulwarkErrors(error: unknown, req: WithState, res: Response, next: NextFunction) {
+      if (res.headersSent) return next(error);
+      writeProblem(res, engine.problem(error, req[STATE]));
+    };
+    return [notFound, errorHandler];
+  }
+
+  return { ...engine.api, secure: secure as SecureExpress, errors, engine };
+}

@@ -1,0 +1,54 @@
+/**
+ * The one mapping between Express's request and response and the core's shapes.
+ */
+import type { TLSSocket } from "node:tls";
+import type { Request, Response } from "express";
+import type { ProblemResponse, ResponseSink, SecurityRequest } from "@bulwark/core";
+
+/** Builds the core's request from an Express request (before routing). */
+export function toSecurityRequest(req: Request): SecurityRequest {
+  const url = req.originalUrl ?? req.url;
+  const queryStart = url.indexOf("?");
+  return {
+    method: req.method.toUpperCase(),
+    url,
+    path: queryStart === -1 ? url : url.slice(0, queryStart),
+    route: undefined,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    params: {},
+    query: {},
+    body: undefined,
+    remoteAddress: req.socket.remoteAddress,
+    encrypted: (req.socket as Partial<TLSSocket>).encrypted === true,
+  };
+}
+
+/** Gives the core header access to an Express response. */
+export function sinkFor(res: Response): ResponseSink {
+  return {
+    setHeader: (name, value) => {
+      if (!res.headersSent) res.setHeader(name, value);
+    },
+    removeHeader: (name) => {
+      if (!res.headersSent) res.removeHeader(name);
+    },
+  };
+}
+
+/** Headers that describe a handler's payload and must not survive when it is replaced. */
+export const PAYLOAD_HEADERS = ["content-type", "content-length", "content-encoding", "etag", "last-modified", "location", "set-cookie", "content-disposition", "transfer-encoding"];
+
+/** Writes a problem response (the only way Bulwark answers a refused request). */
+export function writeProblem(res: Response, problem: ProblemResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const name of PAYLOAD_HEADERS) res.removeHeader(name);
+  const payload = JSON.stringify(problem.body);
+  res.statusCode = problem.status;
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.setHeader("content-length", Buffer.byteLength(payload));
+  res.end(payload);
+}
