@@ -54,6 +54,14 @@ export type { SecurityStore } from "./store/store.js";
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { redisStore, type RedisClientLike, type RedisStore, type RedisStoreOptions } from "./store/redis-store.js";
 
+// Authentication (issue 3)
+
+// Authorization (issue 4)
+
+// Validation and output (issue 5)
+
+// Rate limiting (issue 6)
+
 // For adapters
 export { createEngine, type BodyAccess, type Engine, type RouteGuard } from "./pipeline/engine.js";
 export { FEATURES } from "./pipeline/features.js";

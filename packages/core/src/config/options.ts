@@ -50,4 +50,8 @@ export interface BulwarkOptions {
   problemTypeBase?: string;
   /** Names of startup warnings to silence. */
   silence?: readonly string[];
+  // -- authentication options (issue 3) --
+  // -- authorization options (issue 4) --
+  // -- validation and output options (issue 5) --
+  // -- rate-limiting options (issue 6) --
 }

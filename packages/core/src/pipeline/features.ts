@@ -11,4 +11,8 @@ export const FEATURES: readonly Feature[] = Object.freeze([
   routeLimitsFeature,
   authRequirementFeature,
   functionLevelFeature,
+  // -- authentication features (issue 3) go here --
+  // -- authorization features (issue 4) go here --
+  // -- validation features (issue 5) go here --
+  // -- rate-limiting features (issue 6) go here --
 ]);
