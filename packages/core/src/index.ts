@@ -69,3 +69,6 @@ export type { Feature, FeatureEnvironment, FeatureRuntime, PolicyPart, Step } fr
 export type { RequestState } from "./pipeline/request-state.js";
 export type { ResponseSink } from "./pipeline/response-sink.js";
 export { readBody, type BodyStream } from "./transport/read-body.js";
+export { parseBody } from "./transport/parse-body.js";
+export type { BodyFormat } from "./transport/content-type.js";
+export { PAYLOAD_HEADERS, guardNodeResponse, writeNodeProblem } from "./adapter/node-response-guard.js";

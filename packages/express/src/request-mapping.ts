@@ -3,7 +3,7 @@
  */
 import type { TLSSocket } from "node:tls";
 import type { Request, Response } from "express";
-import type { ProblemResponse, ResponseSink, SecurityRequest } from "@bulwark/core";
+import { writeNodeProblem, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
 
 /** Builds the core's request from an Express request (before routing). */
 export function toSecurityRequest(req: Request): SecurityRequest {
@@ -36,19 +36,7 @@ export function sinkFor(res: Response): ResponseSink {
   };
 }
 
-/** Headers that describe a handler's payload and must not survive when it is replaced. */
-export const PAYLOAD_HEADERS = ["content-type", "content-length", "content-encoding", "etag", "last-modified", "location", "set-cookie", "content-disposition", "transfer-encoding"];
-
 /** Writes a problem response (the only way Bulwark answers a refused request). */
 export function writeProblem(res: Response, problem: ProblemResponse): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  for (const name of PAYLOAD_HEADERS) res.removeHeader(name);
-  const payload = JSON.stringify(problem.body);
-  res.statusCode = problem.status;
-  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  res.setHeader("content-length", Buffer.byteLength(payload));
-  res.end(payload);
+  writeNodeProblem(res, problem);
 }
