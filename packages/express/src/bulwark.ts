@@ -31,12 +31,20 @@ const STATE = Symbol.for("bulwark.express.state");
 
 type WithState = Request & { [STATE]?: RequestState; _body?: boolean };
 
+/** An Express handler written as a controller method. */
+export type ExpressHandlerMethod = (req: Request, res: Response, next: NextFunction) => unknown;
+
 /** `secure()` is the global layer; `secure(policy)` guards one route. */
 export interface SecureExpress {
   /** The global layer: request id, headers, transport limits, body parsing, authentication. */
   (): RequestHandler;
   /** A route guard enforcing `policy`. */
   (policy: RoutePolicy): RequestHandler;
+  /**
+   * A TC39 standard method decorator: `@secure.route({ roles: ["admin"] })` on a controller method
+   * makes the method run only once `policy` allows the request.
+   */
+  route(policy: RoutePolicy): <M extends ExpressHandlerMethod>(method: M, context: ClassMethodDecoratorContext) => M;
 }
 
 /** What `bulwark(config)` returns on Express. */
@@ -109,6 +117,21 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     return policy === undefined ? globalLayer() : routeGuard(policy);
   }
 
+  function route(policy: RoutePolicy) {
+    const guard = routeGuard(policy);
+    return function decorate<M extends ExpressHandlerMethod>(method: M, context: ClassMethodDecoratorContext): M {
+      if (context.kind !== "method") throw new TypeError("@secure.route(policy) decorates controller methods only.");
+      return function guarded(this: unknown, req: Request, res: Response, next: NextFunction) {
+        guard(req, res, (error?: unknown) => {
+          if (error !== undefined) return next(error);
+          Promise.resolve()
+            .then(() => method.call(this, req, res, next))
+            .catch((failure: unknown) => next(failure));
+        });
+      } as M;
+    };
+  }
+
   function errors(): [RequestHandler, ErrorRequestHandler] {
     const notFound: RequestHandler = function bulwarkNotFound(_req, _res, next) {
       next(new SecurityError("NOT_FOUND"));
@@ -120,5 +143,6 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     return [notFound, errorHandler];
   }
 
-  return { ...engine.api, secure: secure as SecureExpress, errors, engine };
+  const secureWithRoute = Object.assign(secure, { route }) as SecureExpress;
+  return { ...engine.api, secure: secureWithRoute, errors, engine };
 }

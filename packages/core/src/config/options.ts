@@ -4,7 +4,7 @@
 import type { HelmetOptions } from "helmet";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { SecurityEventListener } from "../events/security-event.js";
-import type { RateLimitOption } from "../ratelimit/rate-limit-options.js";
+import type { BruteForceOptions, RateLimitingOptions, RateLimitOption, ThrottleOptions } from "../ratelimit/rate-limit-options.js";
 import type { TrustProxy } from "../request/client-ip.js";
 import type { SecurityStore } from "../store/store.js";
 import type { TransportLimits } from "../transport/limits.js";
@@ -52,6 +52,18 @@ export interface BulwarkOptions {
   silence?: readonly string[];
   // -- authentication options (issue 3) --
   // -- authorization options (issue 4) --
+  /** The role model that `can` and `authorize(action)` check: roles, what they grant, what they inherit. */
+  rbac?: import("../authz/authz-options.js").RbacOptions;
+  /** How `context.authorize(action, object)` decides ownership; also the defaults of every `owns`. */
+  ownership?: import("../authz/authz-options.js").OwnershipOptions;
+  /** Enumeration (BOLA) detection and blocking; `false` turns it off. On by default. */
+  bola?: import("../authz/authz-options.js").BolaOptions | boolean;
   // -- validation and output options (issue 5) --
   // -- rate-limiting options (issue 6) --
+  /** How rate limits run: header fields, store timeout and failure mode, memory bound, IPv6 grouping. */
+  rateLimiting?: RateLimitingOptions;
+  /** Lockout after repeated failed logins and authentications; on by default, `false` turns it off. */
+  bruteForce?: BruteForceOptions | false;
+  /** Adaptive throttling and load shedding under process pressure; off by default. */
+  throttle?: ThrottleOptions | false;
 }

@@ -2,6 +2,7 @@
  * The engine: the ordered request phase, the response phase and the error path that every
  * adapter drives. It never sees a framework object, only the normalised request and a sink.
  */
+import { createRequestContext } from "../authz/request-context.js";
 import { resolveConfig, type ResolvedConfig } from "../config/resolve-config.js";
 import { checkShape, isPlainObject, type Shape } from "../config/shape.js";
 import type { BulwarkOptions } from "../config/options.js";
@@ -15,6 +16,7 @@ import { hasBody } from "../transport/content-type.js";
 import { assertSafeValue } from "../transport/json-guard.js";
 import { parseBody } from "../transport/parse-body.js";
 import { parseQuery } from "../transport/query.js";
+import { bodyTooLarge } from "../transport/read-body.js";
 import type { Feature, FeatureRuntime, PolicyPart, Step } from "./feature.js";
 import type { RequestState } from "./request-state.js";
 import type { ResponseSink } from "./response-sink.js";
@@ -87,7 +89,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     for (const [name, value] of headers.set) sink.setHeader(name, value);
     return {
       request,
-      context: { requestId, principal: undefined, resource: undefined, ip: config.clientIp(request.remoteAddress, request.headers) },
+      context: createRequestContext(requestId, config.clientIp(request.remoteAddress, request.headers), request, config),
       sink,
       guarded: false,
       transformResponse: undefined,
@@ -106,7 +108,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     if (hasBody(request.headers)) {
       state.bodyFormat = contentTypes.check(request.headers);
       const declared = Number(request.headers["content-length"]);
-      if (declared > limits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
+      if (declared > limits.bodyBytes) throw bodyTooLarge();
     }
     for (const step of beforeAuth) await step(state);
     if (body.kind === "stream" && state.bodyFormat !== undefined) {

@@ -2,8 +2,15 @@
  * The features every `bulwark()` engine is built with, in the order their global steps run.
  */
 import { authRequirementFeature } from "../auth/auth-requirement-feature.js";
+import { authenticationFeature } from "../auth/authentication-feature.js";
+import { stepUpFeature } from "../auth/step-up-feature.js";
+import { attributeFeature } from "../authz/attribute-feature.js";
 import { functionLevelFeature } from "../authz/function-level-feature.js";
+import { ownershipFeature } from "../authz/ownership-feature.js";
+import { responseFilterFeature } from "../authz/response-feature.js";
+import { writableFeature } from "../authz/writable-feature.js";
 import { routeLimitsFeature } from "../transport/route-limits-feature.js";
+import { rateLimitFeature } from "../ratelimit/rate-limit-feature.js";
 import type { Feature } from "./feature.js";
 
 /** Built-in features. */
@@ -12,7 +19,14 @@ export const FEATURES: readonly Feature[] = Object.freeze([
   authRequirementFeature,
   functionLevelFeature,
   // -- authentication features (issue 3) go here --
+  authenticationFeature,
+  stepUpFeature,
   // -- authorization features (issue 4) go here --
+  writableFeature,
+  ownershipFeature,
+  attributeFeature,
+  responseFilterFeature,
   // -- validation features (issue 5) go here --
   // -- rate-limiting features (issue 6) go here --
+  rateLimitFeature,
 ]);

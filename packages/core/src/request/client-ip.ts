@@ -25,8 +25,8 @@ export function clientIpResolver(trust: TrustProxy | undefined): ClientIpResolve
     }
     return chainResolver((_address, hop) => hop < trust);
   }
-  const list = compileTrustList(trust);
-  return chainResolver((address) => list.check(address, isIP(address) === 6 ? "ipv6" : "ipv4"));
+  const matches = addressMatcher(trust, "trustProxy");
+  return chainResolver(matches);
 }
 
 function chainResolver(trusted: (address: string, hop: number) => boolean): ClientIpResolver {
@@ -78,14 +78,85 @@ export function normalizeIp(value: string | undefined): string | undefined {
   return isIP(address) === 0 ? undefined : address;
 }
 
-function compileTrustList(entries: readonly string[]): BlockList {
+/**
+ * Compiles a list of addresses and CIDR ranges (`option` names it in messages) into a matcher of
+ * normalised addresses; throws {@link ConfigError} listing every bad entry.
+ */
+export function addressMatcher(entries: readonly string[], option: string): (address: string) => boolean {
+  const list = compileAddressList(entries, option);
+  return (address) => {
+    const family = isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+  };
+}
+
+/** True when the request carries a proxy forwarding header (`X-Forwarded-For` or `Forwarded`). */
+export function hasForwardingHeaders(headers: HeaderMap): boolean {
+  return headers["x-forwarded-for"] !== undefined || headers["forwarded"] !== undefined;
+}
+
+/** True when a trust list holds a range that matches every address (as good as `trustProxy: true`). */
+export function trustsEveryAddress(entries: readonly string[]): boolean {
+  return entries.some((entry) => /\/0+$/.test(entry.trim()));
+}
+
+/**
+ * Builds the function that turns a client IP into a limit key: IPv4 as it is, IPv6 cut to its
+ * first `prefixBits` bits (`2001:db8:0:1::/64`), so a host that owns a whole prefix (a /64 is the
+ * usual allocation) counts as one client however many addresses it rotates through.
+ */
+export function ipKeyGrouper(prefixBits: number): (ip: string) => string {
+  if (!Number.isInteger(prefixBits) || prefixBits < 1 || prefixBits > 128) {
+    throw new ConfigError([`rateLimiting.ipv6Prefix must be a whole number from 1 to 128 (bits), not ${String(prefixBits)}; 64 is the usual allocation to one host.`]);
+  }
+  return (ip) => (ip.includes(":") ? groupIpv6(ip, prefixBits) : ip);
+}
+
+function groupIpv6(ip: string, prefixBits: number): string {
+  const hextets = expandIpv6(ip);
+  if (hextets === undefined) return ip;
+  const whole = prefixBits >> 4;
+  const rest = prefixBits & 15;
+  const parts: string[] = [];
+  for (let i = 0; i < whole; i++) parts.push(hextets[i]!.toString(16));
+  if (rest !== 0) parts.push((hextets[whole]! & ((0xffff << (16 - rest)) & 0xffff)).toString(16));
+  return `${parts.join(":")}${parts.length < 8 ? "::" : ""}/${prefixBits}`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone dropped, dotted IPv4 tail converted). */
+function expandIpv6(ip: string): number[] | undefined {
+  let text = ip;
+  const zone = text.indexOf("%");
+  if (zone !== -1) text = text.slice(0, zone);
+  const gap = text.indexOf("::");
+  const head = gap === -1 ? text : text.slice(0, gap);
+  const tail = gap === -1 ? "" : text.slice(gap + 2);
+  const front = head === "" ? [] : head.split(":");
+  const back = tail === "" ? [] : tail.split(":");
+  const groups: number[] = [];
+  const last = back.length > 0 ? back : front;
+  const dotted = last.length > 0 && last[last.length - 1]!.includes(".") ? last.pop()! : undefined;
+  for (const part of front) groups.push(Number.parseInt(part, 16));
+  const tailGroups = back.map((part) => Number.parseInt(part, 16));
+  if (dotted !== undefined) {
+    const octets = dotted.split(".").map(Number);
+    tailGroups.push(((octets[0]! << 8) | octets[1]!) & 0xffff, ((octets[2]! << 8) | octets[3]!) & 0xffff);
+  }
+  const missing = 8 - groups.length - tailGroups.length;
+  if (missing < 0 || (gap === -1 && missing !== 0)) return undefined;
+  for (let i = 0; i < missing; i++) groups.push(0);
+  groups.push(...tailGroups);
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+function compileAddressList(entries: readonly string[], option: string): BlockList {
   const list = new BlockList();
   const problems: string[] = [];
   for (const entry of entries) {
     const [address, prefix] = entry.split("/");
     const family = isIP(address ?? "");
     if (family === 0) {
-      problems.push(`trustProxy entry ${JSON.stringify(entry)} is not an IP address or CIDR range.`);
+      problems.push(`${option} entry ${JSON.stringify(entry)} is not an IP address or CIDR range.`);
       continue;
     }
     const type = family === 6 ? "ipv6" : "ipv4";
@@ -95,7 +166,7 @@ function compileTrustList(entries: readonly string[]): BlockList {
     }
     const bits = Number(prefix);
     if (!Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
-      problems.push(`trustProxy entry ${JSON.stringify(entry)} has an invalid prefix length.`);
+      problems.push(`${option} entry ${JSON.stringify(entry)} has an invalid prefix length.`);
       continue;
     }
     list.addSubnet(address!, bits, type);

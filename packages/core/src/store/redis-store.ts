@@ -11,7 +11,7 @@ import type { SecurityStore } from "./store.js";
  */
 export interface RedisClientLike {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
+  set(key: string, value: string, expiryMode: "PX", milliseconds: number): Promise<unknown>;
   del(...keys: string[]): Promise<number>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
@@ -32,6 +32,7 @@ export interface RedisStore extends SecurityStore {
 }
 
 // INCR and set the expiry on creation in one step, so a counter can never outlive its window.
+const SET_IF_ABSENT_SCRIPT = "return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')";
 const INCREMENT_SCRIPT =
   "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
@@ -58,7 +59,7 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
       await client.set(prefix + key, value, "PX", ms(ttlMs));
     },
     async setIfAbsent(key, value, ttlMs) {
-      const result = await client.set(prefix + key, value, "PX", ms(ttlMs), "NX");
+      const result = await client.eval(SET_IF_ABSENT_SCRIPT, 1, prefix + key, value, ms(ttlMs));
       return result === "OK";
     },
     async increment(key, ttlMs) {

@@ -5,6 +5,14 @@
 import { SecurityError } from "../errors/security-error.js";
 import type { HeaderMap } from "../request/security-request.js";
 
+/**
+ * A body over the limit is answered at once; the rest of it is drained (never buffered) so the
+ * client can read the 413, and the connection is closed after the answer so the drain ends.
+ */
+export function bodyTooLarge(): SecurityError {
+  return new SecurityError("BODY_TOO_LARGE", { headers: { connection: "close" } });
+}
+
 /** The minimal readable stream a body is read from (Node's `IncomingMessage`). */
 export interface BodyStream {
   on(event: "data", listener: (chunk: Buffer) => void): unknown;
@@ -26,7 +34,7 @@ export function readBody(stream: BodyStream, headers: HeaderMap, limit: number):
     if (length > limit) {
       // Drain without buffering so that the connection can carry the 413 answer.
       stream.resume?.();
-      return Promise.reject(new SecurityError("BODY_TOO_LARGE"));
+      return Promise.reject(bodyTooLarge());
     }
   }
   return new Promise<Buffer>((resolve, reject) => {
@@ -52,7 +60,7 @@ export function readBody(stream: BodyStream, headers: HeaderMap, limit: number):
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) {
-        finish(new SecurityError("BODY_TOO_LARGE"));
+        finish(bodyTooLarge());
         return;
       }
       chunks.push(chunk);

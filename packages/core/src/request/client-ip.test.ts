@@ -1,0 +1,38 @@
+import { describe, expect, it } from "@jest/globals";
+import { ConfigError } from "../errors/security-error.js";
+import { clientIpResolver, normalizeIp } from "./client-ip.js";
+
+describe("client IP", () => {
+  it("ignores forwarding headers without trust", () => {
+    const resolve = clientIpResolver(false);
+    expect(resolve("203.0.113.9", { "x-forwarded-for": "1.2.3.4" })).toBe("203.0.113.9");
+    expect(resolve("::ffff:203.0.113.9", {})).toBe("203.0.113.9");
+    expect(resolve(undefined, {})).toBe("unknown");
+  });
+
+  it("believes exactly as many hops as configured", () => {
+    const resolve = clientIpResolver(1);
+    expect(resolve("10.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7" })).toBe("198.51.100.7");
+    expect(clientIpResolver(2)("10.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7" })).toBe("6.6.6.6");
+    expect(resolve("10.0.0.1", {})).toBe("10.0.0.1");
+    expect(resolve("10.0.0.1", { "x-forwarded-for": "not-an-ip" })).toBe("10.0.0.1");
+  });
+
+  it("walks back through trusted proxy ranges only", () => {
+    const resolve = clientIpResolver(["10.0.0.0/8", "2001:db8::/32"]);
+    expect(resolve("10.1.2.3", { "x-forwarded-for": "198.51.100.7, 10.9.9.9" })).toBe("198.51.100.7");
+    expect(resolve("203.0.113.5", { "x-forwarded-for": "198.51.100.7" })).toBe("203.0.113.5");
+    expect(resolve("2001:db8::1", { forwarded: 'for="[2001:db8:cafe::17]:4711"' })).toBe("2001:db8:cafe::17");
+    expect(resolve("10.0.0.2", { forwarded: "for=192.0.2.60;proto=http;by=203.0.113.43" })).toBe("192.0.2.60");
+  });
+
+  it("refuses bad trust settings at startup", () => {
+    expect(() => clientIpResolver(["nonsense"])).toThrow(ConfigError);
+    expect(() => clientIpResolver(-1)).toThrow(ConfigError);
+  });
+
+  it("normalises addresses", () => {
+    expect(normalizeIp(" ::ffff:192.0.2.1 ")).toBe("192.0.2.1");
+    expect(normalizeIp("999.1.1.1")).toBeUndefined();
+  });
+});
