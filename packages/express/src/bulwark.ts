@@ -82,7 +82,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     return function bulwarkGlobal(req: WithState, res: Response, next: NextFunction) {
       if (req[STATE] !== undefined) return next();
       const { state, ready } = begin(req, res);
-      ready.then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, state)));
+      ready.then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, state), engine));
     };
   }
 
@@ -101,7 +101,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
           return guard.run(current);
         })
         .then(() => syncBack(req, current))
-        .then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, current)));
+        .then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, current), engine));
     };
   }
 
@@ -138,7 +138,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     };
     const errorHandler: ErrorRequestHandler = function bulwarkErrors(error: unknown, req: WithState, res: Response, next: NextFunction) {
       if (res.headersSent) return next(error);
-      writeProblem(res, engine.problem(error, req[STATE]));
+      writeProblem(res, engine.problem(error, req[STATE]), engine);
     };
     return [notFound, errorHandler];
   }

@@ -3,7 +3,7 @@
  */
 import type { TLSSocket } from "node:tls";
 import type { Request, Response } from "express";
-import { writeNodeProblem, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
+import { writeNodeProblem, type Engine, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
 
 /** Builds the core's request from an Express request (before routing). */
 export function toSecurityRequest(req: Request): SecurityRequest {
@@ -37,6 +37,6 @@ export function sinkFor(res: Response): ResponseSink {
 }
 
 /** Writes a problem response (the only way Bulwark answers a refused request). */
-export function writeProblem(res: Response, problem: ProblemResponse): void {
-  writeNodeProblem(res, problem);
+export function writeProblem(res: Response, problem: ProblemResponse, engine: Engine): void {
+  writeNodeProblem(res, problem, engine);
 }

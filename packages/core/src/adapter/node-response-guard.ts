@@ -9,6 +9,34 @@ import type { RequestState } from "../pipeline/request-state.js";
 
 type Writer = (...args: unknown[]) => unknown;
 
+/** Header access shared by Node's response and the frameworks' wrappers of it. */
+export interface HeaderHolder {
+  getHeaderNames(): string[];
+  removeHeader(name: string): void;
+}
+
+const ALWAYS_KEPT = ["x-request-id", "cache-control", "vary", "www-authenticate", "retry-after", "connection", "ratelimit", "ratelimit-policy", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "allow"];
+const keptByEngine = new WeakMap<Engine, ReadonlySet<string>>();
+
+/** Names (lower case) of the headers Bulwark itself sets, which survive when a payload is replaced. */
+export function bulwarkHeaderNames(engine: Engine): ReadonlySet<string> {
+  let names = keptByEngine.get(engine);
+  if (names === undefined) {
+    names = new Set([...ALWAYS_KEPT, ...engine.config.headers.set.map(([name]) => name.toLowerCase())]);
+    keptByEngine.set(engine, names);
+  }
+  return names;
+}
+
+/**
+ * Removes every header a handler set, keeping Bulwark's own: a replaced response must not carry
+ * the handler's metadata (a custom header can hold data as surely as a body can).
+ */
+export function stripHandlerHeaders(res: HeaderHolder, engine: Engine): void {
+  const keep = bulwarkHeaderNames(engine);
+  for (const name of res.getHeaderNames()) if (!keep.has(name.toLowerCase())) res.removeHeader(name);
+}
+
 /** Headers that describe a handler's payload and must not survive when it is replaced. */
 export const PAYLOAD_HEADERS: readonly string[] = Object.freeze([
   "content-type", "content-length", "content-encoding", "etag", "last-modified", "location",
@@ -29,7 +57,7 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
     const problem = engine.unguarded(state, status);
     if (problem === undefined) return;
     replacement = JSON.stringify(problem.body);
-    for (const name of PAYLOAD_HEADERS) res.removeHeader(name);
+    stripHandlerHeaders(res, engine);
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
     res.setHeader("content-length", Buffer.byteLength(replacement));
     res.statusCode = problem.status;
@@ -61,13 +89,13 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
   } as ServerResponse["end"];
 }
 
-/** Writes a problem on a raw Node response (used by adapters whose framework is bypassed). */
-export function writeNodeProblem(res: ServerResponse, problem: { status: number; headers: Readonly<Record<string, string>>; body: unknown }): void {
+/** Writes a problem on a raw Node response, without any header the handler had set. */
+export function writeNodeProblem(res: ServerResponse, problem: { status: number; headers: Readonly<Record<string, string>>; body: unknown }, engine: Engine): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  for (const name of PAYLOAD_HEADERS) res.removeHeader(name);
+  stripHandlerHeaders(res, engine);
   const payload = JSON.stringify(problem.body);
   res.statusCode = problem.status;
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);

@@ -65,6 +65,11 @@ export interface Engine {
   problem(error: unknown, state: RequestState | undefined): ProblemResponse;
 }
 
+/** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */
+function isCorsPreflight(request: SecurityRequest): boolean {
+  return request.method === "OPTIONS" && request.headers["origin"] !== undefined && request.headers["access-control-request-method"] !== undefined;
+}
+
 /** Builds the engine from the options and the feature modules. */
 export function createEngine(options: BulwarkOptions | undefined, features: readonly Feature[] = []): Engine {
   const extraShape: Shape = Object.assign({}, ...features.map((f) => f.shape ?? {}));
@@ -109,6 +114,9 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       state.bodyFormat = contentTypes.check(request.headers);
       const declared = Number(request.headers["content-length"]);
       if (declared > limits.bodyBytes) throw bodyTooLarge();
+    } else if (request.headers["content-length"] === "0" && request.headers["content-type"] !== undefined && contentTypes.check(request.headers) === "json") {
+      // An empty document is not JSON; a JSON API should not guess what the client meant.
+      throw new SecurityError("MALFORMED_JSON");
     }
     for (const step of beforeAuth) await step(state);
     if (body.kind === "stream" && state.bodyFormat !== undefined) {
@@ -116,6 +124,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       request.body = parseBody(bytes, state.bodyFormat, limits);
     } else if (body.kind === "parsed" && body.value !== undefined) {
       assertSafeValue(body.value, limits);
+      request.body = body.value;
     }
     await authenticate(state);
     for (const step of afterAuth) await step(state);
@@ -190,7 +199,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   }
 
   function unguarded(state: RequestState, status: number): ProblemResponse | undefined {
-    if (state.guarded || status >= 400) return undefined;
+    if (state.guarded || status >= 400 || isCorsPreflight(state.request)) return undefined;
     return problem(new SecurityError("ROUTE_UNGUARDED"), state);
   }
 

@@ -37,6 +37,11 @@ export function readBody(stream: BodyStream, headers: HeaderMap, limit: number):
       return Promise.reject(bodyTooLarge());
     }
   }
+  const state = stream as { destroyed?: boolean; readableAborted?: boolean; readableEnded?: boolean };
+  if (state.destroyed === true || state.readableAborted === true) {
+    return Promise.reject(new SecurityError("MALFORMED_BODY", { detail: "The request was aborted." }));
+  }
+  if (state.readableEnded === true) return Promise.resolve(Buffer.alloc(0));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;

@@ -1,0 +1,56 @@
+/**
+ * Deny by default on Fastify: `onSend` replaces whatever payload an unguarded route produced (an
+ * object, string, Buffer, stream, empty 204, redirect), and the core's Node-level guard covers
+ * hijacked replies that write to `reply.raw` themselves.
+ */
+import type { ServerResponse } from "node:http";
+import type { FastifyReply } from "fastify";
+import { guardNodeResponse, stripHandlerHeaders, type Engine, type RequestState } from "@bulwark/core";
+import { replyHeaders } from "./request-mapping.js";
+
+type WriteHead = (...args: unknown[]) => unknown;
+
+const ignore = (): void => undefined;
+
+/** The problem body to send instead of `payload` when no route policy ran; otherwise `undefined`. */
+export function unguardedPayload(engine: Engine, state: RequestState, reply: FastifyReply, payload: unknown): string | undefined {
+  const problem = engine.unguarded(state, reply.statusCode);
+  if (problem === undefined) return undefined;
+  discard(payload);
+  stripHandlerHeaders(replyHeaders(reply), engine);
+  const body = JSON.stringify(problem.body);
+  reply.code(problem.status).headers(problem.headers).header("content-length", Buffer.byteLength(body));
+  return body;
+}
+
+/** Releases a streamed payload that will never be sent. */
+function discard(payload: unknown): void {
+  if (payload === null || typeof payload !== "object") return;
+  const stream = payload as { destroy?: () => void; on?: (event: string, listener: () => void) => void; cancel?: () => Promise<void>; body?: unknown };
+  if (typeof stream.destroy === "function") {
+    stream.on?.("error", ignore);
+    stream.destroy();
+  } else if (typeof stream.cancel === "function") {
+    stream.cancel().catch(ignore);
+  } else if (stream.body !== undefined && stream.body !== null) {
+    discard(stream.body); // a fetch Response
+  }
+}
+
+/**
+ * Guards `reply.raw` for replies that bypass Fastify. A hijacked reply's head also gets the
+ * headers Bulwark set on `reply` (request id, security headers), which Fastify would not send.
+ */
+export function guardRawResponse(engine: Engine, reply: FastifyReply, state: RequestState): void {
+  const raw = reply.raw;
+  guardNodeResponse(engine, raw, state);
+  const guardedWriteHead = raw.writeHead as unknown as WriteHead;
+  raw.writeHead = function bulwarkHijackedHead(this: ServerResponse, ...args: unknown[]) {
+    if (reply.sent) {
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined && !raw.hasHeader(name)) raw.setHeader(name, value);
+      }
+    }
+    return guardedWriteHead.apply(this, args);
+  } as ServerResponse["writeHead"];
+}

@@ -1,0 +1,68 @@
+/**
+ * The response phase on Koa, once the downstream middleware has returned: unmatched routes and
+ * status-only errors become problems, deny by default replaces whatever an unguarded route set,
+ * and a JSON body goes through the route policy's response transforms.
+ */
+import { writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
+import { writeProblem, type KoaContext } from "./request-mapping.js";
+
+/** A status-only answer (a 404 from no route, a 405 from `allowedMethods()`), told by status alone. */
+interface StatusOnly {
+  readonly status: number;
+}
+
+const hasBlob = typeof Blob === "function";
+const hasWebStream = typeof ReadableStream === "function";
+const hasResponse = typeof Response === "function";
+
+/** True when Koa would serialise `body` as JSON (what `respond` may filter). */
+function isJsonBody(body: unknown): boolean {
+  if (body === null || body === undefined || typeof body === "string") return false;
+  if (typeof body !== "object") return true;
+  // Koa treats anything with pipe() as a stream.
+  if (Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === "function") return false;
+  if (hasBlob && body instanceof Blob) return false;
+  if (hasWebStream && body instanceof ReadableStream) return false;
+  return !(hasResponse && body instanceof Response);
+}
+
+/** Applies the response phase to `ctx` after the app has answered (Koa has not written yet). */
+export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestState): void {
+  // Bypassed or already-sent responses are judged when their head is written (guardNodeResponse).
+  if (ctx.respond === false || ctx.headerSent) return;
+  const status = ctx.status;
+  if ((ctx.body === null || ctx.body === undefined) && status >= 400) {
+    writeProblem(ctx, engine.problem({ status } satisfies StatusOnly, state), engine);
+    return;
+  }
+  const denial = engine.unguarded(state, status);
+  if (denial !== undefined) {
+    writeProblem(ctx, denial, engine);
+    return;
+  }
+  if (state.transformResponse !== undefined && isJsonBody(ctx.body)) {
+    ctx.body = engine.respond(state, ctx.body);
+  }
+}
+
+/** Error codes of a client that went away or spoke broken HTTP: nothing to answer, nothing to log. */
+const CONNECTION_ERRORS: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "ERR_STREAM_DESTROYED"]);
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (CONNECTION_ERRORS.has(code) || code.startsWith("HPE_"));
+}
+
+/**
+ * Handles an error Koa reports outside the middleware chain (the socket, a body stream failing
+ * mid-response) instead of Koa's `ctx.onerror`: no text answer, no stack from Koa's default logger.
+ */
+export function onLateError(engine: Engine, ctx: KoaContext, state: RequestState, error: unknown): void {
+  if (ctx.headerSent || !ctx.writable) {
+    // The answer is (partly) out or nobody is listening; only a server-side failure is worth a log.
+    if (!isConnectionError(error)) engine.problem(error, state);
+    if (!ctx.res.writableEnded) ctx.res.destroy();
+    return;
+  }
+  writeNodeProblem(ctx.res, engine.problem(error, state), engine);
+}
