@@ -84,6 +84,8 @@ const FASTIFY_OPTIONS: Feature = {
 const DEFERRED: BodyAccess = Object.freeze({ kind: "deferred" });
 const NOT_FOUND = new SecurityError("NOT_FOUND");
 const GUARD_HOOK_SLOTS = ["onRequest", "preParsing", "preValidation", "preHandler"] as const;
+/** Marks a route config whose policy the `onRoute` hook installed. */
+const INSTALLED = Symbol("bulwark.installed");
 /** Hooks made by `fastify.secure(policy)`, so that `strict` can tell a guarded route. */
 const guardHooks = new WeakSet<object>();
 
@@ -176,6 +178,10 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
     if (!slot.ownBody && request.body !== undefined) engine.checkParsedBody(slot.state, request.body);
     slot.state.request.body = request.body;
     slot.bodyReady = true;
+    // A route declared before the plugin finished loading never went through onRoute: its policy
+    // is compiled on first use, so `register(bulwark)` without `await` cannot leave it unguarded.
+    const config = request.routeOptions.config as { secure?: RoutePolicy; [INSTALLED]?: true } | undefined;
+    if (config?.secure !== undefined && config[INSTALLED] !== true) await runtime.runGuard(request, runtime.guardFor(config.secure));
     const pending = slot.pending;
     if (pending === undefined) return;
     slot.pending = undefined;
@@ -213,6 +219,7 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
     if (decorated !== undefined) runtime.guardFor(decorated);
     if (policy !== undefined) {
       routeOptions.preValidation = [secure(policy), ...listOf(routeOptions.preValidation)];
+      routeOptions.config = { ...routeOptions.config, [INSTALLED]: true } as typeof routeOptions.config;
     } else if (strict && decorated === undefined && !hasGuardHook(routeOptions)) {
       const methods = listOf(routeOptions.method).join(",");
       throw new ConfigError([

@@ -45,7 +45,7 @@ describe("@route(policy) and @fastify.secure.route(policy)", () => {
 
     app.get("/reports", reports.list);
     app.post("/reports", reports.replyStyle);
-    app.get("/reports/wrapped", (req, reply) => reports.list(req));
+    app.get("/reports/wrapped", (req, _reply) => reports.list(req));
     app.get("/audit", audit.read);
     app.get("/overridden", new OverridingController().list);
     await listen(app);

@@ -5,7 +5,6 @@
 import type { TLSSocket } from "node:tls";
 import type { ParameterizedContext } from "koa";
 import {
-  PAYLOAD_HEADERS,
   writeNodeProblem,
   type Engine,
   stripHandlerHeaders,

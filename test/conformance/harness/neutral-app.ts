@@ -3,6 +3,7 @@
  * that takes plain inputs and returns a status and JSON body. Each adapter builder turns it into
  * a real app of its framework, so one scenario list runs against all three.
  */
+import type { Server } from "node:http";
 import type { BulwarkOptions, RoutePolicy, SecurityContext } from "@bulwark/core";
 
 /** What a neutral handler receives. */
@@ -40,7 +41,7 @@ export interface RunningApp {
   /** Base URL on 127.0.0.1. */
   readonly url: string;
   /** The node server, for supertest. */
-  readonly server: import("node:http").Server;
+  readonly server: Server;
   /** Stops the server. */
   close(): Promise<void>;
 }

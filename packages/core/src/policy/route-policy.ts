@@ -37,6 +37,8 @@ export interface RoutePolicy {
   /** Step-up authentication requirements. */
   readonly stepUp?: StepUpPolicy;
   /** Object-level ownership check. */
+  // The object type is chosen by each route (`owns: { load: () => Note, owner: (n: Note) => ... }`).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly owns?: OwnsPolicy<any>;
   /** Schema of the path parameters. */
   readonly params?: SchemaLike;

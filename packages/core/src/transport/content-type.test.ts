@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { SecurityError } from "../errors/security-error.js";
+import type { SecurityError } from "../errors/security-error.js";
 import { contentTypeMatcher, hasBody } from "./content-type.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 
