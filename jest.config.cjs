@@ -1,5 +1,5 @@
 /** Jest runs the TypeScript sources directly (ts-jest, transpile only; `pnpm lint` type-checks). */
-const esmOnly = ["jose", "parse5", "entities"].join("|");
+const esmOnly = ["jose", "parse5", "entities", "cookie"].join("|");
 
 /** @type {import('jest').Config} */
 module.exports = {
