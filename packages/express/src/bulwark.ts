@@ -32,7 +32,7 @@ const STATE = Symbol.for("bulwark.express.state");
 type WithState = Request & { [STATE]?: RequestState; _body?: boolean };
 
 /** An Express handler written as a controller method. */
-export type ExpressHandlerMethod = (req: Request, res: Response, next: NextFunction) => unknown;
+export type ExpressHandlerMethod = (req: Request, res: Response, next?: NextFunction) => unknown;
 
 /** `secure()` is the global layer; `secure(policy)` guards one route. */
 export interface SecureExpress {
@@ -121,12 +121,13 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     const guard = routeGuard(policy);
     return function decorate<M extends ExpressHandlerMethod>(method: M, context: ClassMethodDecoratorContext): M {
       if (context.kind !== "method") throw new TypeError("@secure.route(policy) decorates controller methods only.");
-      return function guarded(this: unknown, req: Request, res: Response, next: NextFunction) {
+      return function guarded(this: unknown, req: WithState, res: Response, next?: NextFunction) {
+        const fail = (error: unknown) => (next ? next(error) : writeProblem(res, engine.problem(error, req[STATE]), engine));
         guard(req, res, (error?: unknown) => {
-          if (error !== undefined) return next(error);
+          if (error !== undefined) return fail(error);
           Promise.resolve()
             .then(() => method.call(this, req, res, next))
-            .catch((failure: unknown) => next(failure));
+            .catch(fail);
         });
       } as M;
     };

@@ -239,7 +239,7 @@ describe("configuration", () => {
   it("exports exactly the documented names", async () => {
     const exported = Object.keys(await import("./index.js")).sort();
     expect(exported).toEqual([
-      "ConfigError", "SecurityError", "bulwark", "default", "frameworkErrors", "isSecurityError", "memoryStore", "redisStore", "route",
+      "ConfigError", "ResponseValidationError", "SecurityError", "apiKey", "bulwark", "canonicalIdentifier", "createApiKey", "createMasker", "default", "encodeHtml", "encodeHtmlAttribute", "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "frameworkErrors", "isSecurityError", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone", "memoryStore", "redisStore", "route", "safeUrl",
     ]);
   });
 

@@ -17,7 +17,9 @@ function coreReExports(file: string): string[] {
 
 describe("@bulwark/koa public API", () => {
   it("pins the runtime exports", () => {
-    expect(Object.keys(koaAdapter).sort()).toEqual(["ConfigError", "SecurityError", "bulwark", "isSecurityError", "memoryStore", "redisStore"]);
+    expect(Object.keys(koaAdapter).sort()).toEqual([
+      "ConfigError", "ResponseValidationError", "SecurityError", "apiKey", "bulwark", "canonicalIdentifier", "createApiKey", "createMasker", "encodeHtml", "encodeHtmlAttribute", "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "isSecurityError", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone", "memoryStore", "redisStore", "safeUrl",
+    ]);
   });
 
   it("re-exports the same core names as @bulwark/express", () => {

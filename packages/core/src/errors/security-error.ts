@@ -28,6 +28,11 @@ export interface SecurityErrorOptions {
   extensions?: Readonly<Record<string, unknown>>;
   /** The underlying error, for logs only: it is never sent to a client. */
   cause?: unknown;
+  /**
+   * Set when the refusal's security event was already emitted with more precise detail (an
+   * ownership denial answered as 404), so the error path does not report it a second time.
+   */
+  reported?: boolean;
 }
 
 /**
@@ -47,6 +52,8 @@ export class SecurityError extends Error {
   readonly errors: readonly FieldError[] | undefined;
   /** Extra safe members of the problem body. */
   readonly extensions: Readonly<Record<string, unknown>> | undefined;
+  /** True when the refusal's event was already emitted. */
+  readonly reported: boolean;
 
   /** Builds an error for `code`; the defaults come from the code table. */
   constructor(code: SecurityErrorCode, options: SecurityErrorOptions = {}) {
@@ -60,6 +67,7 @@ export class SecurityError extends Error {
     this.headers = Object.freeze({ ...(options.headers ?? {}) });
     this.errors = options.errors ? Object.freeze([...options.errors]) : undefined;
     this.extensions = options.extensions;
+    this.reported = options.reported === true;
   }
 }
 

@@ -217,7 +217,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
         // Logging must never change the answer.
       }
     }
-    emit(eventTypeFor(securityError.code), state, securityError.code);
+    if (!securityError.reported) emit(eventTypeFor(securityError.code), state, securityError.code);
     return formatProblem(securityError, requestId, config.problem);
   }
 

@@ -11,6 +11,8 @@ import { responseFilterFeature } from "../authz/response-feature.js";
 import { writableFeature } from "../authz/writable-feature.js";
 import { routeLimitsFeature } from "../transport/route-limits-feature.js";
 import { rateLimitFeature } from "../ratelimit/rate-limit-feature.js";
+import { outputFeature } from "../output/output-feature.js";
+import { validationFeature } from "../validation/validation-feature.js";
 import type { Feature } from "./feature.js";
 
 /** Built-in features. */
@@ -27,6 +29,8 @@ export const FEATURES: readonly Feature[] = Object.freeze([
   attributeFeature,
   responseFilterFeature,
   // -- validation features (issue 5) go here --
+  validationFeature,
+  outputFeature,
   // -- rate-limiting features (issue 6) go here --
   rateLimitFeature,
 ]);
