@@ -2,6 +2,7 @@
  * The per-request context handed to the app: `req.bulwark` (Express), `ctx.state.bulwark` (Koa),
  * `request.bulwark` (Fastify).
  */
+import type { Authorize } from "../authz/context-authorizer.js";
 import type { Principal } from "./principal.js";
 
 /** What a handler can read about the request's security state. */
@@ -14,4 +15,6 @@ export interface SecurityContext {
   resource: unknown;
   /** The client IP as resolved with the `trustProxy` setting. */
   readonly ip: string;
+  /** `authorize(action, object)` and `authorize.filter(list)`: the policy's checks inside a handler. */
+  readonly authorize: Authorize;
 }
