@@ -4,7 +4,7 @@ const esmOnly = ["jose", "parse5", "entities", "cookie"].join("|");
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/packages", "<rootDir>/test", "<rootDir>/examples", "<rootDir>/bench"],
+  roots: ["<rootDir>/packages", "<rootDir>/test", "<rootDir>/examples", "<rootDir>/bench", "<rootDir>/docs"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: {

@@ -30,5 +30,9 @@ export function closestName(name: string, candidates: readonly string[]): string
     }
   }
   const tolerance = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
+  if (bestDistance <= tolerance) return best;
+  // A different ending on the same stem (`bodySize` for `bodyBytes`) is still a likely slip.
+  const stem = name.toLowerCase().slice(0, 4);
+  const sameStem = stem.length === 4 ? candidates.filter((c) => c.toLowerCase().startsWith(stem)) : [];
+  return sameStem.length === 1 ? sameStem[0] : undefined;
 }
