@@ -64,6 +64,10 @@ export const functionLevelFeature: Feature = {
       compile(policy, problems) {
         const roles = stringList(policy.roles, "roles", problems);
         const scopes = stringList(policy.scopes, "scopes", problems);
+        // RFC 6749 §3.3 scope tokens: they go verbatim into a quoted WWW-Authenticate parameter.
+        for (const scope of scopes ?? []) {
+          if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) problems.push(`policy.scopes holds ${JSON.stringify(scope)}, which is not a valid OAuth scope token (no spaces, quotes or backslashes).`);
+        }
         const can = permissionList(policy.can, problems);
         if (roles === undefined && scopes === undefined && can === undefined) return undefined;
         if (policy.public === true) problems.push("policy.public: true cannot be combined with roles, scopes or can; a public route has no principal to check.");
