@@ -8,6 +8,7 @@ import {
   createEngine,
   readBody,
   type BodyAccess,
+  type BulwarkApi,
   type BulwarkOptions,
   type Engine,
   type RequestState,
@@ -48,15 +49,13 @@ export interface SecureExpress {
 }
 
 /** What `bulwark(config)` returns on Express. */
-export interface BulwarkExpress {
+export interface BulwarkExpress extends BulwarkApi {
   /** Middleware factory: the global layer, or a route guard. */
   readonly secure: SecureExpress;
   /** The not-found and error handlers; mount last with `app.use(errors())`. */
   readonly errors: () => [RequestHandler, ErrorRequestHandler];
   /** The engine, for advanced use and other adapters' authors. */
   readonly engine: Engine;
-  /** Functions added by features (e.g. `revokeToken`). */
-  readonly [feature: string]: unknown;
 }
 
 /** Builds Bulwark for an Express app; throws `ConfigError` listing every problem in `config`. */
@@ -145,5 +144,5 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
   }
 
   const secureWithRoute = Object.assign(secure, { route }) as SecureExpress;
-  return { ...engine.api, secure: secureWithRoute, errors, engine };
+  return { ...(engine.api as unknown as BulwarkApi), secure: secureWithRoute, errors, engine };
 }

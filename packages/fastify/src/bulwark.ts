@@ -13,6 +13,7 @@ import {
   createEngine,
   parseBody,
   type BodyAccess,
+  type BulwarkApi,
   type BulwarkOptions,
   type Engine,
   type Feature,
@@ -67,11 +68,9 @@ export interface SecureFastify {
 }
 
 /** `fastify.bulwark`: what `bulwark(config)` returns in the other adapters, minus the middleware. */
-export interface BulwarkFastify {
+export interface BulwarkFastify extends BulwarkApi {
   /** The engine, for advanced use. */
   readonly engine: Engine;
-  /** Functions added by features (e.g. `revokeToken`). */
-  readonly [feature: string]: unknown;
 }
 
 /** Declares `strict`, so that the core's one config check covers it with every other option. */
@@ -148,7 +147,7 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
     },
   });
   fastify.decorate("secure", secureFastify);
-  fastify.decorate("bulwark", Object.freeze({ ...engine.api, engine }));
+  fastify.decorate("bulwark", Object.freeze({ ...(engine.api as unknown as BulwarkApi), engine }));
   fastify.decorateRequest("bulwark", null as unknown as SecurityContext);
   fastify.decorate(RUNTIME, runtime);
 

@@ -8,6 +8,7 @@ import {
   guardNodeResponse,
   readBody,
   type BodyAccess,
+  type BulwarkApi,
   type BulwarkOptions,
   type Engine,
   type RequestState,
@@ -63,13 +64,11 @@ export interface SecureKoa {
 }
 
 /** What `bulwark(config)` returns on Koa. */
-export interface BulwarkKoa {
+export interface BulwarkKoa extends BulwarkApi {
   /** Middleware factory: the global layer, or a route guard. */
   readonly secure: SecureKoa;
   /** The engine, for advanced use and other adapters' authors. */
   readonly engine: Engine;
-  /** Functions added by features (e.g. `revokeToken`). */
-  readonly [feature: string]: unknown;
 }
 
 /** Builds Bulwark for a Koa app; throws `ConfigError` listing every problem in `config`. */
@@ -161,5 +160,5 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
   }
 
   const secureWithRoute = Object.assign(secure, { route }) as SecureKoa;
-  return { ...engine.api, secure: secureWithRoute, engine };
+  return { ...(engine.api as unknown as BulwarkApi), secure: secureWithRoute, engine };
 }

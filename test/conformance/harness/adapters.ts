@@ -56,7 +56,7 @@ export const buildKoa: AdapterBuilder = async (spec: NeutralApp) => {
   app.use(secure());
   for (const route of spec.routes) {
     const guards = route.policy ? [secure(route.policy)] : [];
-    router.register(route.path, [route.method], [...guards, async (ctx) => {
+    router.register(route.path, [route.method], [...guards, async (ctx: Koa.ParameterizedContext) => {
       const state = ctx.state as { bulwark: HandlerInput["bulwark"] };
       const input: HandlerInput = {
         params: (ctx as unknown as { params: Record<string, string> }).params,
