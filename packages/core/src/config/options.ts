@@ -5,7 +5,7 @@ import type { HelmetOptions } from "helmet";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { SecurityEventListener } from "../events/security-event.js";
 import type { BruteForceOptions, RateLimitingOptions, RateLimitOption, ThrottleOptions } from "../ratelimit/rate-limit-options.js";
-import type { TrustProxy } from "../request/client-ip.js";
+import type { ProxyHeader, TrustProxy } from "../request/client-ip.js";
 import type { SecurityStore } from "../store/store.js";
 import type { TransportLimits } from "../transport/limits.js";
 
@@ -27,8 +27,10 @@ export interface BulwarkOptions {
   rateLimit?: RateLimitOption;
   /** Where shared state lives; a bounded memory store when absent. */
   store?: SecurityStore;
-  /** How far to believe `X-Forwarded-For` / `Forwarded`. Default `false`. */
+  /** How far to believe the proxy header (see `proxyHeader`). Default `false`. */
   trustProxy?: TrustProxy;
+  /** Which header the trusted proxies write: `x-forwarded-for` (the default) or `forwarded` (RFC 7239). */
+  proxyHeader?: ProxyHeader;
   /** Receives every security event. */
   onEvent?: SecurityEventListener;
   /** Receives each unexpected (500) error with its full detail, for logs. Default: `console.error`. */
@@ -59,6 +61,12 @@ export interface BulwarkOptions {
   /** Enumeration (BOLA) detection and blocking; `false` turns it off. On by default. */
   bola?: import("../authz/authz-options.js").BolaOptions | boolean;
   // -- validation and output options (issue 5) --
+  /** How strict input validation is (unknown properties, string cap, error status...). */
+  validation?: import("../validation/validation-options.js").ValidationOptions;
+  /** An OpenAPI 3.0/3.1 document (object or JSON/YAML file path) every request is validated against. */
+  openapi?: import("../validation/openapi/openapi-options.js").OpenApiOption;
+  /** Masks for sensitive fields in every JSON response of a guarded route (e-mail, phone, card...). */
+  mask?: import("../output/mask.js").MaskRules;
   // -- rate-limiting options (issue 6) --
   /** How rate limits run: header fields, store timeout and failure mode, memory bound, IPv6 grouping. */
   rateLimiting?: RateLimitingOptions;

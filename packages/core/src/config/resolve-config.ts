@@ -61,6 +61,7 @@ export const CONFIG_SHAPE: Shape = {
     describe: "false, a number of proxy hops, or a list of trusted proxy addresses / CIDR ranges",
     rules: [{ kind: "boolean" }, { kind: "number", integer: true, min: 0 }, { kind: "array", items: { kind: "string" } }],
   },
+  proxyHeader: { kind: "string", oneOf: ["x-forwarded-for", "forwarded"] },
   onEvent: { kind: "function" },
   onError: { kind: "function" },
   expose: { kind: "boolean" },
@@ -112,7 +113,7 @@ export function resolveConfig(given: BulwarkOptions = {}, extraShape: Shape = {}
   let headers: SecurityHeaders = { set: [], remove: [] };
   let contentTypes: ContentTypeMatcher | undefined;
   for (const build of [
-    () => { clientIp = clientIpResolver(options.trustProxy); },
+    () => { clientIp = clientIpResolver(options.trustProxy, options.proxyHeader); },
     () => { headers = computeSecurityHeaders(options.headers); },
     () => { contentTypes = contentTypeMatcher(limits.contentTypes); },
   ]) {

@@ -65,6 +65,27 @@ export interface Engine {
   problem(error: unknown, state: RequestState | undefined): ProblemResponse;
 }
 
+/**
+ * Joins the functions features add to `bulwark()`'s result. Two features may both need `close()`
+ * (timers, connections): they are chained rather than one replacing the other; any other clash is
+ * a bug in the feature list.
+ */
+function mergeApis(apis: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const closers: (() => unknown)[] = [];
+  for (const api of apis) {
+    for (const [name, value] of Object.entries(api)) {
+      if (name === "close" && typeof value === "function") closers.push(value as () => unknown);
+      else if (name in merged) throw new Error(`Two Bulwark features both provide \`${name}\`.`);
+      else merged[name] = value;
+    }
+  }
+  merged.close = () => {
+    for (const close of closers) close();
+  };
+  return merged;
+}
+
 /** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */
 function isCorsPreflight(request: SecurityRequest): boolean {
   return request.method === "OPTIONS" && request.headers["origin"] !== undefined && request.headers["access-control-request-method"] !== undefined;
@@ -84,7 +105,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   const onAuthFailure = runtimes.map((r) => r.onAuthFailure).filter((s) => s !== undefined);
   const onAuthSuccess = runtimes.map((r) => r.onAuthSuccess).filter((s) => s !== undefined);
   const claimedKeys = new Set(runtimes.flatMap((r) => r.policyKeys ?? []));
-  const api: Record<string, unknown> = Object.assign({}, ...runtimes.map((r) => r.api ?? {}));
+  const api = mergeApis(runtimes.map((r) => r.api ?? {}));
   const { limits, contentTypes, headers } = config;
 
   function start(request: SecurityRequest, sink: ResponseSink): RequestState {

@@ -17,6 +17,8 @@ import type { Feature } from "./feature.js";
 
 /** Built-in features. */
 export const FEATURES: readonly Feature[] = Object.freeze([
+  // First, so that load shedding and limits by IP answer before any other global step works.
+  rateLimitFeature,
   routeLimitsFeature,
   authRequirementFeature,
   functionLevelFeature,
@@ -31,6 +33,5 @@ export const FEATURES: readonly Feature[] = Object.freeze([
   // -- validation features (issue 5) go here --
   validationFeature,
   outputFeature,
-  // -- rate-limiting features (issue 6) go here --
-  rateLimitFeature,
+  // -- rate-limiting features (issue 6) go here (rateLimitFeature is first, above) --
 ]);

@@ -22,8 +22,17 @@ describe("client IP", () => {
     const resolve = clientIpResolver(["10.0.0.0/8", "2001:db8::/32"]);
     expect(resolve("10.1.2.3", { "x-forwarded-for": "198.51.100.7, 10.9.9.9" })).toBe("198.51.100.7");
     expect(resolve("203.0.113.5", { "x-forwarded-for": "198.51.100.7" })).toBe("203.0.113.5");
-    expect(resolve("2001:db8::1", { forwarded: 'for="[2001:db8:cafe::17]:4711"' })).toBe("2001:db8:cafe::17");
-    expect(resolve("10.0.0.2", { forwarded: "for=192.0.2.60;proto=http;by=203.0.113.43" })).toBe("192.0.2.60");
+    const viaForwarded = clientIpResolver(["10.0.0.0/8", "2001:db8::/32"], "forwarded");
+    expect(viaForwarded("2001:db8::1", { forwarded: 'for="[2001:db8:cafe::17]:4711"' })).toBe("2001:db8:cafe::17");
+    expect(viaForwarded("10.0.0.2", { forwarded: "for=192.0.2.60;proto=http;by=203.0.113.43" })).toBe("192.0.2.60");
+  });
+
+  it("reads only the configured proxy header, so a client cannot supply the other one", () => {
+    const xff = clientIpResolver(1);
+    expect(xff("10.0.0.1", { forwarded: "for=6.6.6.6" })).toBe("10.0.0.1");
+    const forwarded = clientIpResolver(1, "forwarded");
+    expect(forwarded("10.0.0.1", { "x-forwarded-for": "6.6.6.6", forwarded: "for=198.51.100.7" })).toBe("198.51.100.7");
+    expect(forwarded("10.0.0.1", { "x-forwarded-for": "6.6.6.6" })).toBe("10.0.0.1");
   });
 
   it("refuses bad trust settings at startup", () => {

@@ -15,27 +15,34 @@ export type TrustProxy = boolean | number | readonly string[];
 /** Resolves a request's client IP. */
 export type ClientIpResolver = (remoteAddress: string | undefined, headers: HeaderMap) => string;
 
+/**
+ * The header the trusted proxies write the client chain into. Only that one is read: reading the
+ * other as a fallback would let a client supply it when the proxy writes only the first.
+ */
+export type ProxyHeader = "x-forwarded-for" | "forwarded";
+
 /** Compiles the `trustProxy` setting into a resolver. */
-export function clientIpResolver(trust: TrustProxy | undefined): ClientIpResolver {
+export function clientIpResolver(trust: TrustProxy | undefined, header: ProxyHeader = "x-forwarded-for"): ClientIpResolver {
   if (trust === undefined || trust === false || trust === 0) return (remote) => normalizeIp(remote) ?? "unknown";
-  if (trust === true) return chainResolver(() => true);
+  const chainOf = header === "forwarded" ? forwardedChain : xForwardedForChain;
+  if (trust === true) return chainResolver(() => true, chainOf);
   if (typeof trust === "number") {
     if (!Number.isInteger(trust) || trust < 0) {
       throw new ConfigError([`trustProxy must be a whole number of proxy hops, not ${trust}.`]);
     }
-    return chainResolver((_address, hop) => hop < trust);
+    return chainResolver((_address, hop) => hop < trust, chainOf);
   }
   const matches = addressMatcher(trust, "trustProxy");
-  return chainResolver(matches);
+  return chainResolver(matches, chainOf);
 }
 
-function chainResolver(trusted: (address: string, hop: number) => boolean): ClientIpResolver {
+function chainResolver(trusted: (address: string, hop: number) => boolean, chainOf: (headers: HeaderMap) => string[]): ClientIpResolver {
   return (remote, headers) => {
     const remoteAddress = normalizeIp(remote);
     if (remoteAddress === undefined) return "unknown";
     let client = remoteAddress;
     if (!trusted(client, 0)) return client;
-    const forwarded = forwardedChain(headers);
+    const forwarded = chainOf(headers);
     for (let hop = 0; hop < forwarded.length; hop++) {
       const next = normalizeIp(forwarded[hop]);
       if (next === undefined) return client;
@@ -46,13 +53,16 @@ function chainResolver(trusted: (address: string, hop: number) => boolean): Clie
   };
 }
 
-/** The addresses the proxies added, nearest first. */
-function forwardedChain(headers: HeaderMap): string[] {
+/** The addresses the proxies added to `X-Forwarded-For`, nearest first. */
+function xForwardedForChain(headers: HeaderMap): string[] {
   const xff = headers["x-forwarded-for"];
   const raw = Array.isArray(xff) ? xff.join(",") : xff;
-  if (typeof raw === "string" && raw.trim() !== "") {
-    return raw.split(",").map((part) => part.trim()).reverse();
-  }
+  if (typeof raw !== "string" || raw.trim() === "") return [];
+  return raw.split(",").map((part) => part.trim()).reverse();
+}
+
+/** The `for=` addresses of `Forwarded` (RFC 7239), nearest first. */
+function forwardedChain(headers: HeaderMap): string[] {
   const forwarded = headers["forwarded"];
   const text = Array.isArray(forwarded) ? forwarded.join(",") : forwarded;
   if (typeof text !== "string") return [];
@@ -70,11 +80,21 @@ function stripPort(value: string): string {
   return colon !== -1 && value.indexOf(":", colon + 1) === -1 ? value.slice(0, colon) : value;
 }
 
+const HEX_MAPPED_IPV4 = /^[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i;
+
 /** A valid IP in canonical form (IPv4-mapped IPv6 as IPv4), or `undefined`. */
 export function normalizeIp(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let address = value.trim();
-  if (address.toLowerCase().startsWith("::ffff:") && isIP(address.slice(7)) === 4) address = address.slice(7);
+  if (address.toLowerCase().startsWith("::ffff:")) {
+    const tail = address.slice(7);
+    if (isIP(tail) === 4) address = tail;
+    else if (HEX_MAPPED_IPV4.test(tail)) {
+      // The same IPv4-mapped address written in hex (::ffff:c000:201): one client, one key.
+      const [high, low] = tail.split(":").map((part) => Number.parseInt(part, 16)) as [number, number];
+      address = `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+    }
+  }
   return isIP(address) === 0 ? undefined : address;
 }
 

@@ -52,13 +52,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return entry;
   }
 
+  // When full, the oldest sixteenth goes in one pass: evicting one key per insert would walk the
+  // Map's deleted slots again on every insert, and a flood of new keys would slow each request.
+  const evictionBatch = Math.max(1, maxKeys >> 4);
+
+  function evict(): void {
+    let count = 0;
+    for (const oldest of entries.keys()) {
+      entries.delete(oldest);
+      if (++count >= evictionBatch) break;
+    }
+  }
+
   function put(key: string, value: string, ttlMs: number): void {
     entries.delete(key);
-    while (entries.size >= maxKeys) {
-      const oldest = entries.keys().next();
-      if (oldest.done) break;
-      entries.delete(oldest.value);
-    }
+    if (entries.size >= maxKeys) evict();
     entries.set(key, { value, expiresAt: now() + Math.max(1, ttlMs) });
   }
 

@@ -1,0 +1,123 @@
+/**
+ * Masks for sensitive fields in what leaves the API (JSON responses, security events): built-in
+ * kinds for e-mail addresses, phone numbers, card numbers (last four), IBANs and tokens, or a
+ * function of the app's own. Rules are compiled once; masking works on a copy, never on the
+ * handler's objects.
+ */
+
+/** A built-in mask. */
+export type MaskKind = "email" | "phone" | "card" | "iban" | "token" | "redact";
+
+/** A custom mask: the value to send instead of `value` found at `path` (dotted). */
+export type MaskFunction = (value: unknown, path: string) => unknown;
+
+/**
+ * Masks by field: a bare name (`email`) masks that property at any depth; a dotted path
+ * (`customer.phone`) masks it from the root only (arrays are looked through).
+ */
+export type MaskRules = Readonly<Record<string, MaskKind | MaskFunction>>;
+
+/** Applies compiled rules to a value, returning a masked copy. */
+export type Masker = (value: unknown) => unknown;
+
+const REDACTED = "[redacted]";
+const MASK_KINDS: readonly MaskKind[] = ["email", "phone", "card", "iban", "token", "redact"];
+const MAX_DEPTH = 64;
+
+function text(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  return undefined;
+}
+
+/** `jane.doe@example.com` → `j***@example.com`. */
+export function maskEmail(value: unknown): string {
+  const input = text(value);
+  const at = input?.lastIndexOf("@") ?? -1;
+  if (input === undefined || at < 1) return "***";
+  return `${input[0]}***${input.slice(at)}`;
+}
+
+/** Every digit but the last two hidden: `+1 415 555 0132` → `+* *** *** **32`. */
+export function maskPhone(value: unknown): string {
+  const input = text(value);
+  if (input === undefined) return "***";
+  const digits = input.replace(/\D/g, "").length;
+  if (digits < 4) return "***";
+  let seen = 0;
+  return input.replace(/\d/g, (d) => (++seen > digits - 2 ? d : "*"));
+}
+
+/** A card number reduced to its last four digits: `************1111`. */
+export function maskCard(value: unknown): string {
+  const digits = text(value)?.replace(/\D/g, "") ?? "";
+  if (digits.length < 8) return "****";
+  return `${"*".repeat(digits.length - 4)}${digits.slice(-4)}`;
+}
+
+/** An IBAN with only its country code and last four characters: `DE****************3000`. */
+export function maskIban(value: unknown): string {
+  const compact = text(value)?.replace(/\s/g, "").toUpperCase() ?? "";
+  if (compact.length < 10) return "****";
+  return `${compact.slice(0, 2)}${"*".repeat(compact.length - 6)}${compact.slice(-4)}`;
+}
+
+const BUILT_IN: Readonly<Record<MaskKind, (value: unknown) => unknown>> = {
+  email: maskEmail,
+  phone: maskPhone,
+  card: maskCard,
+  iban: maskIban,
+  token: () => REDACTED,
+  redact: () => REDACTED,
+};
+
+/** Problems with a set of rules, each saying what to write instead. */
+export function checkMaskRules(rules: unknown, path: string): string[] {
+  if (typeof rules !== "object" || rules === null || Array.isArray(rules)) {
+    return [`${path} must be an object of field names to a mask kind (${MASK_KINDS.join(", ")}) or a function.`];
+  }
+  const problems: string[] = [];
+  for (const [field, mask] of Object.entries(rules)) {
+    if (field === "" || field.split(".").some((s) => s === "")) problems.push(`${path}: ${JSON.stringify(field)} is not a field name or dotted path.`);
+    if (typeof mask !== "function" && !MASK_KINDS.includes(mask as MaskKind)) {
+      problems.push(`${path}.${field} must be one of ${MASK_KINDS.map((k) => JSON.stringify(k)).join(", ")} or a function (value, path) => masked.`);
+    }
+  }
+  return problems;
+}
+
+/** Compiles rules (checked with {@link checkMaskRules}) into a masker. */
+export function createMasker(rules: MaskRules): Masker {
+  const byName = new Map<string, (value: unknown, path: string) => unknown>();
+  const byPath = new Map<string, (value: unknown, path: string) => unknown>();
+  for (const [field, mask] of Object.entries(rules)) {
+    const apply = typeof mask === "function" ? mask : BUILT_IN[mask];
+    (field.includes(".") ? byPath : byName).set(field, apply);
+  }
+
+  function visit(value: unknown, path: string, depth: number): unknown {
+    if (value === null || typeof value !== "object") return value;
+    if (depth > MAX_DEPTH) return REDACTED;
+    if (Array.isArray(value)) return value.map((item) => visit(item, path, depth + 1));
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      // Serialised objects (documents, models) are masked in the form JSON will send.
+      const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+      return typeof toJSON === "function" && !(value instanceof Date) ? visit(toJSON.call(value), path, depth + 1) : value;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      const childPath = path === "" ? key : `${path}.${key}`;
+      const mask = byPath.get(childPath) ?? byName.get(key);
+      out[key] = mask === undefined || child === undefined || child === null ? visit(child, childPath, depth + 1) : applyMask(mask, child, childPath);
+    }
+    return out;
+  }
+
+  return (value) => visit(value, "", 0);
+}
+
+/** A list under a masked name has each of its items masked. */
+function applyMask(mask: (value: unknown, path: string) => unknown, value: unknown, path: string): unknown {
+  return Array.isArray(value) ? value.map((item) => (item === null || item === undefined ? item : mask(item, path))) : mask(value, path);
+}
