@@ -25,6 +25,8 @@ export interface RbacOptions {
  * How `context.authorize(action, object)` decides ownership, and the defaults of every route's
  * `owns` (a route's own `owner`, `as`, `bypassRoles` and `deny` win).
  */
+// Objects of any type pass through the app's own owner function, so the parameter stays open.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OwnershipOptions = OwnerRule<any>;
 
 /**

@@ -15,7 +15,7 @@ export interface OwnerCheck {
 }
 
 /** Resolves an owner rule (its `owner` must be a function). */
-export function ownerCheck(rule: OwnerRule<any> & { owner: (object: any) => OwnerIds }, model: RoleModel): OwnerCheck {
+export function ownerCheck(rule: OwnerRule<unknown> & { owner: (object: unknown) => OwnerIds }, model: RoleModel): OwnerCheck {
   const bypass = new Set<string>();
   for (const role of rule.bypassRoles ?? []) for (const holder of model.holdersOf(role)) bypass.add(holder);
   const { owner, as: claim } = rule;

@@ -38,7 +38,6 @@ export class RequestContext implements SecurityContext {
       const authorizer = contextAuthorizerFor(this.#config);
       const scope = { request: this.#request, context: this as SecurityContext };
       const authorize = function authorize(action: string | null, object?: unknown): boolean {
-        // eslint-disable-next-line prefer-rest-params
         return authorizer.authorize(scope, action, object, arguments.length > 1);
       } as Authorize;
       authorize.filter = (list, action) => authorizer.filter(scope, list, action);

@@ -3,6 +3,10 @@
  */
 import type { HelmetOptions } from "helmet";
 import type { Authenticator } from "../auth/authenticator.js";
+import type { BolaOptions, OwnershipOptions, RbacOptions } from "../authz/authz-options.js";
+import type { MaskRules } from "../output/mask.js";
+import type { OpenApiOption } from "../validation/openapi/openapi-options.js";
+import type { ValidationOptions } from "../validation/validation-options.js";
 import type { SecurityEventListener } from "../events/security-event.js";
 import type { BruteForceOptions, RateLimitingOptions, RateLimitOption, ThrottleOptions } from "../ratelimit/rate-limit-options.js";
 import type { ProxyHeader, TrustProxy } from "../request/client-ip.js";
@@ -55,18 +59,18 @@ export interface BulwarkOptions {
   // -- authentication options (issue 3) --
   // -- authorization options (issue 4) --
   /** The role model that `can` and `authorize(action)` check: roles, what they grant, what they inherit. */
-  rbac?: import("../authz/authz-options.js").RbacOptions;
+  rbac?: RbacOptions;
   /** How `context.authorize(action, object)` decides ownership; also the defaults of every `owns`. */
-  ownership?: import("../authz/authz-options.js").OwnershipOptions;
+  ownership?: OwnershipOptions;
   /** Enumeration (BOLA) detection and blocking; `false` turns it off. On by default. */
-  bola?: import("../authz/authz-options.js").BolaOptions | boolean;
+  bola?: BolaOptions | boolean;
   // -- validation and output options (issue 5) --
   /** How strict input validation is (unknown properties, string cap, error status...). */
-  validation?: import("../validation/validation-options.js").ValidationOptions;
+  validation?: ValidationOptions;
   /** An OpenAPI 3.0/3.1 document (object or JSON/YAML file path) every request is validated against. */
-  openapi?: import("../validation/openapi/openapi-options.js").OpenApiOption;
+  openapi?: OpenApiOption;
   /** Masks for sensitive fields in every JSON response of a guarded route (e-mail, phone, card...). */
-  mask?: import("../output/mask.js").MaskRules;
+  mask?: MaskRules;
   // -- rate-limiting options (issue 6) --
   /** How rate limits run: header fields, store timeout and failure mode, memory bound, IPv6 grouping. */
   rateLimiting?: RateLimitingOptions;

@@ -72,3 +72,13 @@ describe("engine", () => {
     expect(engine.problem(new SecurityError("RATE_LIMITED"), state).status).toBe(429);
   });
 });
+
+describe("events and masks", () => {
+  it("applies the mask rules to events as well as responses", () => {
+    const events: SecurityEvent[] = [];
+    const engine = createEngine({ onEvent: (e) => void events.push(e), mask: { email: "email" } }, FEATURES);
+    engine.emit("auth.failed", undefined, "AUTH_TOKEN_INVALID", { email: "alice@example.com" });
+    expect(JSON.stringify(events)).not.toContain("alice@example.com");
+    expect(events[0]?.detail).toHaveProperty("email");
+  });
+});

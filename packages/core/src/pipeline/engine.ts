@@ -9,6 +9,7 @@ import type { BulwarkOptions } from "../config/options.js";
 import { ConfigError, SecurityError } from "../errors/security-error.js";
 import { formatProblem, toSecurityError, type ProblemResponse } from "../errors/problem.js";
 import { createEmitter, eventTypeFor, type Emit } from "../events/emitter.js";
+import { maskEvents } from "../output/mask-events.js";
 import { ROUTE_POLICY_KEYS, type RoutePolicy } from "../policy/route-policy.js";
 import { REQUEST_ID_HEADER, resolveRequestId } from "../request/request-id.js";
 import type { SecurityRequest } from "../request/security-request.js";
@@ -95,7 +96,9 @@ function isCorsPreflight(request: SecurityRequest): boolean {
 export function createEngine(options: BulwarkOptions | undefined, features: readonly Feature[] = []): Engine {
   const extraShape: Shape = Object.assign({}, ...features.map((f) => f.shape ?? {}));
   const config = resolveConfig(options ?? {}, extraShape);
-  const emit = createEmitter(config.onEvent);
+  // The `mask` rules cover events too, so that a masked field cannot leave through a log.
+  const mask = config.options.mask;
+  const emit = createEmitter(config.onEvent && mask ? maskEvents(mask, config.onEvent) : config.onEvent);
   const problems: string[] = [];
   const runtimes: FeatureRuntime[] = features.map((feature) => feature.setup({ config, emit }, problems));
   if (problems.length > 0) throw new ConfigError(problems);
