@@ -3,9 +3,9 @@
  */
 import express, { type Express } from "express";
 import { z } from "zod";
-import { AdminController } from "./admin-controller.js";
+import { createAdminController } from "./admin-controller.js";
 import { NotesStore, type Note } from "./notes-store.js";
-import { errors, secure } from "./security.js";
+import { createSecurity, type SecurityOptions } from "./security.js";
 
 /** What clients may see of a note. */
 const NOTE_FIELDS = ["id", "ownerId", "title", "body", "createdAt"];
@@ -14,8 +14,16 @@ const noteInput = z.object({ title: z.string().min(1).max(200), body: z.string()
 const notePatch = noteInput.partial();
 const noteId = z.object({ id: z.string().uuid() });
 
-/** Builds the app around a notes store. */
-export function createApp(notes: NotesStore = NotesStore.seeded()): Express {
+/** What `createApp` may be given; without options it is the app `server.ts` runs. */
+export interface AppOptions extends SecurityOptions {
+  /** The notes (default: one note each for alice and bob). */
+  readonly notes?: NotesStore;
+}
+
+/** Builds the app, with its own Bulwark instance, around a notes store. */
+export function createApp(options: AppOptions = {}): Express {
+  const notes = options.notes ?? NotesStore.seeded();
+  const { secure, errors } = createSecurity(options);
   const app = express();
   app.use(secure());
 
@@ -61,7 +69,7 @@ export function createApp(notes: NotesStore = NotesStore.seeded()): Express {
   });
 
   // The admin area: one guard for every method on every path under /admin, then per-method policies.
-  const admin = new AdminController(notes);
+  const admin = createAdminController(secure, notes);
   const adminRoutes = express.Router();
   adminRoutes.get("/notes", (req, res) => admin.list(req, res));
   adminRoutes.delete("/notes/:id", (req, res) => admin.remove(req, res));

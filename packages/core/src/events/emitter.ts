@@ -42,7 +42,7 @@ export function eventTypeFor(code: SecurityErrorCode): SecurityEventType {
   if (code === "VALIDATION_FAILED") return "validation.failed";
   if (code === "RATE_LIMITED" || code === "SERVICE_OVERLOADED") return "ratelimit.exceeded";
   if (code === "AUTHZ_NOT_OWNER") return "ownership.denied";
-  if (code === "AUTHZ_ENUMERATION_BLOCKED") return "bola.suspected";
+  // `bola.suspected` is emitted once, when the threshold trips; later blocked requests are denials.
   if (code.startsWith("AUTHZ_")) return "authz.denied";
   if (code.startsWith("AUTH_")) return "auth.failed";
   return "request.rejected";

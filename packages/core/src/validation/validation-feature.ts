@@ -5,7 +5,6 @@
  * it), then the policy's schemas, reports every failing field at once, and hands the handler the
  * validated, coerced values.
  */
-import { isPlainObject } from "../config/shape.js";
 import { SecurityError, type FieldError } from "../errors/security-error.js";
 import { STAGE, type Feature, type PolicyPart, type Step } from "../pipeline/feature.js";
 import type { RequestState } from "../pipeline/request-state.js";
@@ -119,7 +118,8 @@ export const validationFeature: Feature = {
  */
 function frameworkParams(state: RequestState, coerced: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const current = state.request.params;
-  if (coerced === undefined || !isPlainObject(current) || Object.keys(current).length === 0) return undefined;
+  // Not isPlainObject: routers build params objects with their own prototypes (find-my-way does).
+  if (coerced === undefined || typeof current !== "object" || current === null || Object.keys(current).length === 0) return undefined;
   const merged: Record<string, unknown> = { ...current };
   let changed = false;
   for (const [name, value] of Object.entries(coerced)) {
