@@ -32,28 +32,37 @@ function run(args: string[]): string {
 
 const SMOKE_APPS: Record<string, { cjs: string; esm: string }> = {
   express: {
-    cjs: `const express = require("express"); const { bulwark } = require("@bulwark/express");`,
-    esm: `import express from "express"; import { bulwark } from "@bulwark/express";`,
+    cjs: `const express = require("express"); const { bulwark, jwt } = require("@bulwark/express"); const { generateKeyPairSync } = require("node:crypto");`,
+    esm: `import express from "express"; import { bulwark, jwt } from "@bulwark/express"; import { generateKeyPairSync } from "node:crypto";`,
   },
   koa: {
-    cjs: `const Koa = require("koa"); const Router = require("@koa/router"); const { bulwark } = require("@bulwark/koa");`,
-    esm: `import Koa from "koa"; import Router from "@koa/router"; import { bulwark } from "@bulwark/koa";`,
+    cjs: `const Koa = require("koa"); const Router = require("@koa/router"); const { bulwark, jwt } = require("@bulwark/koa"); const { generateKeyPairSync } = require("node:crypto");`,
+    esm: `import Koa from "koa"; import Router from "@koa/router"; import { bulwark, jwt } from "@bulwark/koa"; import { generateKeyPairSync } from "node:crypto";`,
   },
   fastify: {
-    cjs: `const Fastify = require("fastify"); const { bulwark } = require("@bulwark/fastify");`,
-    esm: `import Fastify from "fastify"; import { bulwark } from "@bulwark/fastify";`,
+    cjs: `const Fastify = require("fastify"); const { bulwark, jwt } = require("@bulwark/fastify"); const { generateKeyPairSync } = require("node:crypto");`,
+    esm: `import Fastify from "fastify"; import { bulwark, jwt } from "@bulwark/fastify"; import { generateKeyPairSync } from "node:crypto";`,
   },
 };
 
+// Every build also loads jose, ajv and rate-limiter-flexible: a JWT authenticator, a validated
+// route and a limit make the smoke app touch each of them.
+const OPTIONS = `{
+  authenticate: [jwt({ issuer: "https://id.example.test/", audience: "smoke", algorithms: ["ES256"],
+    jwks: { keys: [{ ...generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }), kid: "k1", alg: "ES256" }] } })],
+  rateLimit: { points: 100, duration: 60 },
+}`;
+const HEALTH_POLICY = `{ public: true, query: { type: "object", properties: { verbose: { type: "boolean" } } } }`;
+
 const SMOKE_BODY: Record<string, string> = {
-  express: `const app = express(); const { secure, errors } = bulwark({}); app.use(secure());
-    app.get("/health", secure({ public: true }), (req, res) => res.json({ ok: true })); app.use(errors());
+  express: `const app = express(); const { secure, errors } = bulwark(${OPTIONS}); app.use(secure());
+    app.get("/health", secure(${HEALTH_POLICY}), (req, res) => res.json({ ok: true })); app.use(errors());
     const server = app.listen(0, "127.0.0.1", check);`,
-  koa: `const app = new Koa(); const router = new Router(); const { secure } = bulwark({}); app.use(secure());
-    router.get("/health", secure({ public: true }), (ctx) => { ctx.body = { ok: true }; }); app.use(router.routes());
+  koa: `const app = new Koa(); const router = new Router(); const { secure } = bulwark(${OPTIONS}); app.use(secure());
+    router.get("/health", secure(${HEALTH_POLICY}), (ctx) => { ctx.body = { ok: true }; }); app.use(router.routes());
     const server = app.listen(0, "127.0.0.1", check);`,
-  fastify: `const app = Fastify(); let server; app.register(bulwark, {});
-    app.get("/health", { config: { secure: { public: true } } }, async () => ({ ok: true }));
+  fastify: `const app = Fastify(); let server; app.register(bulwark, ${OPTIONS});
+    app.get("/health", { config: { secure: ${HEALTH_POLICY} } }, async () => ({ ok: true }));
     app.listen({ port: 0, host: "127.0.0.1" }).then(() => { server = app; server.address = () => app.server.address(); check(); });`,
 };
 
@@ -61,7 +70,10 @@ const CHECK = `async function check() {
   const { port } = server.address();
   const ok = await fetch("http://127.0.0.1:" + port + "/health");
   const denied = await fetch("http://127.0.0.1:" + port + "/health?__proto__=1");
-  console.log(JSON.stringify({ ok: ok.status, id: ok.headers.get("x-request-id") !== null, denied: denied.status, type: denied.headers.get("content-type") }));
+  const invalid = await fetch("http://127.0.0.1:" + port + "/health?verbose=maybe");
+  const badToken = await fetch("http://127.0.0.1:" + port + "/health", { headers: { authorization: "Bearer e30.e30.x" } });
+  console.log(JSON.stringify({ ok: ok.status, id: ok.headers.get("x-request-id") !== null, limit: ok.headers.get("ratelimit-policy") !== null,
+    denied: denied.status, type: denied.headers.get("content-type"), invalid: invalid.status, badToken: badToken.status }));
   server.close();
 }`;
 
@@ -96,7 +108,7 @@ describe.each(PACKAGES)("@bulwark/%s package", (name) => {
     it.each(["cjs", "esm"] as const)("serves a guarded app from the %s build", (format) => {
       const source = `${SMOKE_APPS[name]![format]}\n${CHECK}\n${SMOKE_BODY[name]}`;
       const out = run(format === "esm" ? ["--input-type=module", "-e", source] : ["-e", source]);
-      expect(JSON.parse(out.split("\n").pop()!)).toEqual({ ok: 200, id: true, denied: 400, type: "application/problem+json; charset=utf-8" });
+      expect(JSON.parse(out.split("\n").pop()!)).toEqual({ ok: 200, id: true, limit: true, denied: 400, type: "application/problem+json; charset=utf-8", invalid: 400, badToken: 401 });
     });
   }
 });
