@@ -88,7 +88,11 @@ export function bolaGuard(settings: ResolvedBola | undefined, store: SecuritySto
         // The request is refused anyway; a store failure only loses one count.
         return;
       }
-      if (blocks(denials)) throw blockedError(blockSeconds);
+      if (blocks(denials)) {
+        // Reported once, when the threshold trips; the refusals after it are plain denials.
+        if (denials === threshold + 1) emit("bola.suspected", state, "AUTHZ_ENUMERATION_BLOCKED", { denials, windowSeconds });
+        throw blockedError(blockSeconds);
+      }
     },
     recordDenialLater(state, principal) {
       count(state, principal).then(
