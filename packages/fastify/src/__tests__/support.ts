@@ -2,13 +2,12 @@
  * Shared pieces of the Fastify adapter's tests: an app factory bound to 127.0.0.1, a test
  * authenticator, the corpora location and the headers every response must carry.
  */
-import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Authenticator, Principal } from "@bulwark/core";
 import { SecurityError, bulwark, frameworkErrors, type BulwarkFastifyOptions } from "../index.js";
 
 /** The shared attack corpora (outside the repository). */
-export const CORPORA = path.resolve(__dirname, "../../../../../shared/corpora");
+export { CORPORA_DIR as CORPORA } from "../../../../test/support/corpora.js";
 
 /** Headers Bulwark puts on every response, success or error. */
 export const SECURITY_HEADERS = [

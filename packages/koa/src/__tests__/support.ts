@@ -3,20 +3,12 @@
  * shared corpora, and problem-body checks.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import request from "supertest";
 import type { Authenticator, Principal } from "@bulwark/core";
 
-/** The shared test corpora, beside the repository root. */
-export const CORPORA_DIR = path.resolve(__dirname, "../../../../../shared/corpora");
-
-/** Reads one corpus file. */
-export function readCorpus<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(CORPORA_DIR, file), "utf8")) as T;
-}
+export { CORPORA_DIR, loadCorpus as readCorpus } from "../../../../test/support/corpora.js";
 
 /** A running app and a supertest agent for it. */
 export interface Served {
