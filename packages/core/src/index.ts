@@ -114,3 +114,4 @@ export {
   writeNodeProblem,
   type HeaderHolder,
 } from "./adapter/node-response-guard.js";
+export { fromNodeRequest } from "./adapter/node-request.js";

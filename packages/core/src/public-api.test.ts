@@ -7,7 +7,7 @@ describe("@bulwark/core public API", () => {
       "CODES", "ConfigError", "DEFAULT_BOLA", "DEFAULT_LIMITS", "DEFAULT_VALIDATION", "FEATURES", "PAYLOAD_HEADERS",
       "PROBLEM_CONTENT_TYPE", "ResponseValidationError", "SecurityError", "apiKey", "bulwarkHeaderNames",
       "canonicalIdentifier", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
-      "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "guardNodeResponse",
+      "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "fromNodeRequest", "guardNodeResponse",
       "isSecurityError", "isSecurityErrorCode", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone",
       "memoryStore", "parseBody", "readBody", "redisStore", "safeUrl", "stripHandlerHeaders", "toSecurityError",
       "writeNodeProblem",

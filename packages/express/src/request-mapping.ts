@@ -1,27 +1,12 @@
 /**
  * The one mapping between Express's request and response and the core's shapes.
  */
-import type { TLSSocket } from "node:tls";
 import type { Request, Response } from "express";
-import { writeNodeProblem, type Engine, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
+import { fromNodeRequest, writeNodeProblem, type Engine, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
 
 /** Builds the core's request from an Express request (before routing). */
 export function toSecurityRequest(req: Request): SecurityRequest {
-  const url = req.originalUrl ?? req.url;
-  const queryStart = url.indexOf("?");
-  return {
-    method: req.method.toUpperCase(),
-    url,
-    path: queryStart === -1 ? url : url.slice(0, queryStart),
-    route: undefined,
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    params: {},
-    query: {},
-    body: undefined,
-    remoteAddress: req.socket.remoteAddress,
-    encrypted: (req.socket as Partial<TLSSocket>).encrypted === true,
-  };
+  return fromNodeRequest(req, req.originalUrl ?? req.url);
 }
 
 /** Gives the core header access to an Express response. */

@@ -1,28 +1,12 @@
 /**
  * The one mapping between Fastify's request and reply and the core's shapes.
  */
-import type { TLSSocket } from "node:tls";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { PAYLOAD_HEADERS, stripHandlerHeaders, type Engine, type HeaderHolder, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
+import { PAYLOAD_HEADERS, fromNodeRequest, stripHandlerHeaders, type Engine, type HeaderHolder, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
 
 /** Builds the core's request from a Fastify request (routing done, body not read yet). */
 export function toSecurityRequest(request: FastifyRequest): SecurityRequest {
-  const raw = request.raw;
-  const url = raw.url ?? "/";
-  const queryStart = url.indexOf("?");
-  return {
-    method: (raw.method ?? "GET").toUpperCase(),
-    url,
-    path: queryStart === -1 ? url : url.slice(0, queryStart),
-    route: undefined,
-    headers: raw.headers,
-    rawHeaders: raw.rawHeaders,
-    params: {},
-    query: {},
-    body: undefined,
-    remoteAddress: raw.socket.remoteAddress,
-    encrypted: (raw.socket as Partial<TLSSocket>).encrypted === true,
-  };
+  return fromNodeRequest(request.raw);
 }
 
 /** Header access to a Fastify reply: the headers go out with whatever Fastify sends. */

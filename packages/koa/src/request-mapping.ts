@@ -2,9 +2,9 @@
  * The one mapping between Koa's context and the core's shapes: the request the core reads, the
  * sink it sets headers through, and the writer of problem responses.
  */
-import type { TLSSocket } from "node:tls";
 import type { ParameterizedContext } from "koa";
 import {
+  fromNodeRequest,
   writeNodeProblem,
   type Engine,
   stripHandlerHeaders,
@@ -21,24 +21,9 @@ export type RequestWithBody = { body?: unknown };
 
 /** Builds the core's request from a Koa context. */
 export function toSecurityRequest(ctx: KoaContext): SecurityRequest {
-  const { req } = ctx;
-  // originalUrl: a mounted sub-app or router prefix rewrites ctx.url, never this.
-  const url = ctx.originalUrl ?? req.url ?? "/";
-  const queryStart = url.indexOf("?");
-  return {
-    method: (req.method ?? "GET").toUpperCase(),
-    url,
-    path: queryStart === -1 ? url : url.slice(0, queryStart),
-    route: undefined,
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    params: {},
-    query: {},
-    // A body parser mounted before Bulwark already parsed the body; the core checks that value.
-    body: (ctx.request as RequestWithBody).body,
-    remoteAddress: req.socket.remoteAddress,
-    encrypted: (req.socket as Partial<TLSSocket>).encrypted === true,
-  };
+  // originalUrl: a mounted sub-app or router prefix rewrites ctx.url, never this. A body parser
+  // mounted before Bulwark already parsed the body; the core checks that value.
+  return fromNodeRequest(ctx.req, ctx.originalUrl ?? ctx.req.url ?? "/", (ctx.request as RequestWithBody).body);
 }
 
 /** Gives the core header access to a Koa response. */
