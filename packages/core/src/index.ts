@@ -115,3 +115,4 @@ export {
   type HeaderHolder,
 } from "./adapter/node-response-guard.js";
 export { fromNodeRequest } from "./adapter/node-request.js";
+export { NodeResponseSink } from "./adapter/node-response-sink.js";

@@ -2,7 +2,7 @@
  * The one mapping between Express's request and response and the core's shapes.
  */
 import type { Request, Response } from "express";
-import { fromNodeRequest, writeNodeProblem, type Engine, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
+import { NodeResponseSink, fromNodeRequest, writeNodeProblem, type Engine, type ProblemResponse, type ResponseSink, type SecurityRequest } from "@bulwark/core";
 
 /** Builds the core's request from an Express request (before routing). */
 export function toSecurityRequest(req: Request): SecurityRequest {
@@ -11,14 +11,7 @@ export function toSecurityRequest(req: Request): SecurityRequest {
 
 /** Gives the core header access to an Express response. */
 export function sinkFor(res: Response): ResponseSink {
-  return {
-    setHeader: (name, value) => {
-      if (!res.headersSent) res.setHeader(name, value);
-    },
-    removeHeader: (name) => {
-      if (!res.headersSent) res.removeHeader(name);
-    },
-  };
+  return new NodeResponseSink(res);
 }
 
 /** Writes a problem response (the only way Bulwark answers a refused request). */

@@ -37,20 +37,46 @@ function discard(payload: unknown): void {
   }
 }
 
+
+interface HijackGuard {
+  readonly reply: FastifyReply;
+  readonly writeHead: WriteHead;
+}
+
+const HIJACK = Symbol("bulwark.fastify.hijack");
+
+type GuardedRaw = ServerResponse & { [HIJACK]?: HijackGuard };
+
+/** Copies the headers set on `reply` to `raw` when a hijacked reply writes its own head. */
+function writeHijackedHead(raw: ServerResponse, guard: HijackGuard, args: unknown[]): unknown {
+  if (guard.reply.sent) {
+    for (const [name, value] of Object.entries(guard.reply.getHeaders())) {
+      if (value !== undefined && !raw.hasHeader(name)) raw.setHeader(name, value);
+    }
+  }
+  return guard.writeHead.apply(raw, args);
+}
+
+// One wrapper for every response, reading the response's own record (no closure per request).
+function bulwarkHijackedHead(this: GuardedRaw, ...args: unknown[]): unknown {
+  return writeHijackedHead(this, this[HIJACK]!, args);
+}
+
 /**
  * Guards `reply.raw` for replies that bypass Fastify. A hijacked reply's head also gets the
  * headers Bulwark set on `reply` (request id, security headers), which Fastify would not send.
  */
 export function guardRawResponse(engine: Engine, reply: FastifyReply, state: RequestState): void {
-  const raw = reply.raw;
+  const raw = reply.raw as GuardedRaw;
   guardNodeResponse(engine, raw, state);
-  const guardedWriteHead = raw.writeHead as unknown as WriteHead;
-  raw.writeHead = function bulwarkHijackedHead(this: ServerResponse, ...args: unknown[]) {
-    if (reply.sent) {
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined && !raw.hasHeader(name)) raw.setHeader(name, value);
-      }
-    }
-    return guardedWriteHead.apply(this, args);
-  } as ServerResponse["writeHead"];
+  const guard: HijackGuard = { reply, writeHead: raw.writeHead as unknown as WriteHead };
+  if (raw[HIJACK] === undefined) {
+    raw[HIJACK] = guard;
+    raw.writeHead = bulwarkHijackedHead as ServerResponse["writeHead"];
+  } else {
+    // Already guarded by another registration of the plugin: wrap that wrapper with this record.
+    raw.writeHead = function bulwarkHijackedHeadAgain(this: ServerResponse, ...args: unknown[]) {
+      return writeHijackedHead(this, guard, args);
+    } as ServerResponse["writeHead"];
+  }
 }

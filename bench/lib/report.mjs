@@ -1,0 +1,334 @@
+/**
+ * Turning a run's measurements into tables: medians with min and max, ratios computed within
+ * each round, the targets of the performance issue, per-request CPU time, and the core stages.
+ */
+import { summary } from "./stats.mjs";
+
+/** The measured scenarios. */
+export const SCENARIOS = Object.freeze({
+  "get-hot": { method: "get", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens (pool of 100), memory store" },
+  "post-hot": { method: "post", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "POST /items (validated JSON body), hot tokens, memory store" },
+  "get-cold": { method: "get", tokens: "cold", store: "memory", kinds: ["bare", "bulwark", "peer", "peer-jose"], title: "GET /items/:id, cold tokens (a new token on every request), memory store" },
+  "get-hot-redis": { method: "get", tokens: "hot", store: "redis", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens, rate-limit counters in Redis" },
+});
+
+/** Bulwark/bare throughput targets with the hot tokens and the full policy. */
+export const TARGETS = Object.freeze({ express: 0.85, koa: 0.7, fastify: 0.6 });
+/** Cold mode: within 1.1x of the peer stack. */
+export const COLD_TARGET = 1 / 1.1;
+
+const NAMES = { express: "Express 5", koa: "Koa 3", fastify: "Fastify 5" };
+const KIND_ORDER = ["bare", "bulwark", "peer", "peer-jose"];
+const KIND_NAMES = { bare: "bare", bulwark: "Bulwark", peer: "peer stack", "peer-jose": "peer stack, jose" };
+
+/** Medians, ranges and within-round ratios of one scenario. */
+export function summarize(scenario) {
+  const { rounds } = scenario;
+  const kinds = {};
+  for (const kind of rounds[0]?.order ?? []) {
+    const list = rounds.map((r) => r[kind]).filter(Boolean);
+    kinds[kind] = {
+      rps: summary(list.map((m) => m.rps)),
+      p99: summary(list.map((m) => m.p99)),
+      cpuPerRequestUs: summary(list.map((m) => (m.serverCpu * 1e6) / m.rps)),
+      userCpuPerRequestUs: summary(list.map((m) => (m.serverUserCpu * 1e6) / m.rps)),
+      systemCpuPerRequestUs: summary(list.map((m) => (m.serverSystemCpu * 1e6) / m.rps)),
+      gcPerRequestUs: summary(list.map((m) => m.gcUsPerRequest)),
+      serverCpu: summary(list.map((m) => m.serverCpu)),
+      loaderCpu: summary(list.map((m) => m.loaderCpu)),
+      non2xx: list.reduce((n, m) => n + m.non2xx, 0),
+      errors: list.reduce((n, m) => n + m.errors + m.timeouts, 0),
+      coldWrapped: list.some((m) => m.coldTokensUsed > m.coldPool),
+    };
+  }
+  const ratio = (kind, field) => (kinds[kind] === undefined ? undefined : summary(rounds.map((r) => r.bulwark[field] / r[kind][field])));
+  return {
+    kinds,
+    vsBare: ratio("bare", "rps"),
+    vsPeer: ratio("peer", "rps"),
+    vsPeerJose: ratio("peer-jose", "rps"),
+    p99VsPeer: ratio("peer", "p99"),
+    p99VsPeerJose: ratio("peer-jose", "p99"),
+  };
+}
+
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const one = (n) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
+const two = (n) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
+const range = (s, f) => (s.n <= 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`);
+
+/** Whether a target holds, as a word. */
+function verdict(ok) {
+  return ok === undefined ? "not measured" : ok ? "met" : "missed";
+}
+
+function flagsOf(k) {
+  const flags = [];
+  if (k.non2xx > 0) flags.push(`${k.non2xx} non-2xx`);
+  if (k.errors > 0) flags.push(`${k.errors} errors`);
+  return flags.length === 0 ? "" : ` (${flags.join(", ")})`;
+}
+
+/** The targets table rows. */
+function targetRows(run) {
+  const frameworks = Object.keys(run.frameworks);
+  const cell = (fw, name, fn) => {
+    const scenario = run.frameworks[fw]?.scenarios[name];
+    return scenario === undefined ? "not measured" : fn(summarize(scenario), fw);
+  };
+  const p99 = (s, kind) => `${int(s.kinds.bulwark.p99.median)} vs ${int(s.kinds[kind].p99.median)} ms: ${verdict(s.kinds.bulwark.p99.median <= s.kinds[kind].p99.median)}`;
+  const rows = [
+    ["Hot GET, Bulwark/bare ≥ 0.85 / 0.70 / 0.60", (fw) => cell(fw, "get-hot", (s) => `${two(s.vsBare.median)}: ${verdict(s.vsBare.median >= TARGETS[fw])}`)],
+    ["Hot POST, Bulwark/bare ≥ 0.85 / 0.70 / 0.60", (fw) => cell(fw, "post-hot", (s) => `${two(s.vsBare.median)}: ${verdict(s.vsBare.median >= TARGETS[fw])}`)],
+    ["Hot GET, Bulwark ahead of the peer stack (Bulwark/peer ≥ 1)", (fw) => cell(fw, "get-hot", (s) => `${two(s.vsPeer.median)}: ${verdict(s.vsPeer.median >= 1)}`)],
+    ["Cold GET, Bulwark/peer stack verifying with jose ≥ 1/1.1 (0.91)", (fw) => cell(fw, "get-cold", (s) => (s.vsPeerJose === undefined ? "not measured" : `${two(s.vsPeerJose.median)}: ${verdict(s.vsPeerJose.median >= COLD_TARGET)}`))],
+    ["Cold GET, Bulwark/peer stack with its own JWT package (for reference)", (fw) => cell(fw, "get-cold", (s) => `${two(s.vsPeer.median)}`)],
+    ["Hot GET, p99 Bulwark ≤ peer stack", (fw) => cell(fw, "get-hot", (s) => p99(s, "peer"))],
+    ["Hot POST, p99 Bulwark ≤ peer stack", (fw) => cell(fw, "post-hot", (s) => p99(s, "peer"))],
+    ["Cold GET, p99 Bulwark ≤ peer stack verifying with jose", (fw) => cell(fw, "get-cold", (s) => (s.kinds["peer-jose"] === undefined ? "not measured" : p99(s, "peer-jose")))],
+  ];
+  return { frameworks, rows: rows.map(([label, fn]) => [label, ...frameworks.map(fn)]) };
+}
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** The results of every scenario as markdown tables. */
+function scenarioTables(run) {
+  const parts = [];
+  for (const [name, meta] of Object.entries(SCENARIOS)) {
+    const rows = [];
+    for (const [fw, results] of Object.entries(run.frameworks)) {
+      const scenario = results.scenarios[name];
+      if (scenario === undefined) continue;
+      const s = summarize(scenario);
+      Object.keys(s.kinds).sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)).forEach((kind, i) => {
+        const k = s.kinds[kind];
+        const bulwark = kind === "bulwark";
+        rows.push([
+          i === 0 ? NAMES[fw] : "",
+          `${KIND_NAMES[kind]}${flagsOf(k)}`,
+          range(k.rps, int),
+          range(k.p99, int),
+          `${int(k.cpuPerRequestUs.median)} (${int(k.userCpuPerRequestUs.median)} + ${int(k.systemCpuPerRequestUs.median)})`,
+          one(k.gcPerRequestUs.median),
+          `${Math.round(k.serverCpu.median * 100)}% / ${Math.round(k.loaderCpu.median * 100)}%`,
+          bulwark ? range(s.vsBare, two) : "",
+          bulwark ? range(s.vsPeer, two) : "",
+          bulwark && s.vsPeerJose !== undefined ? range(s.vsPeerJose, two) : "",
+        ]);
+      });
+    }
+    if (rows.length === 0) continue;
+    const header = ["Framework", "Server", "req/s", "p99 ms", "server CPU µs/req (user + kernel)", "GC pauses µs/req", "CPU server / load generator", "Bulwark/bare", "Bulwark/peer"];
+    if (meta.kinds.includes("peer-jose")) header.push("Bulwark/peer (jose)");
+    else for (const row of rows) row.pop();
+    parts.push(`### ${meta.title}\n\n${table(header, rows)}`);
+  }
+  return parts.join("\n\n");
+}
+
+function microTable(micro) {
+  if (micro === undefined) return "Not run.";
+  const rows = micro.results.map((r) => [r.stage, int(r.ns), int(r.cpuNs), int(1e9 / Math.max(r.cpuNs, 1))]);
+  return table(["Stage", "ns per op (wall)", "CPU ns per op", "ops/s per core (CPU)"], rows);
+}
+
+/** The timing of the micro-benchmark stage whose name starts with `prefix`. */
+function stageNs(micro, prefix, field = "cpuNs") {
+  const found = micro?.results.find((r) => r.stage.startsWith(prefix));
+  return found === undefined ? Number.NaN : found[field];
+}
+
+/** Where the time of a hot request goes, per framework, against the budget each target leaves. */
+function budgetSection(run) {
+  const rows = [];
+  for (const [fw, results] of Object.entries(run.frameworks)) {
+    const scenario = results.scenarios["get-hot"];
+    if (scenario === undefined) continue;
+    const s = summarize(scenario);
+    const total = (kind) => s.kinds[kind].cpuPerRequestUs.median;
+    const user = (kind) => s.kinds[kind].userCpuPerRequestUs.median;
+    const both = (t, u) => `${int(t)} (${int(u)})`;
+    rows.push([
+      NAMES[fw],
+      both(total("bare"), user("bare")),
+      both(total("bulwark"), user("bulwark")),
+      both(total("peer"), user("peer")),
+      both(total("bulwark") - total("bare"), user("bulwark") - user("bare")),
+      int(total("bare") * (1 / TARGETS[fw] - 1)),
+    ]);
+  }
+  if (rows.length === 0) return "";
+  const micro = run.micro;
+  const us = (prefix, field) => (Number.isFinite(stageNs(micro, prefix, field)) ? (stageNs(micro, prefix, field) / 1000).toFixed(1) : "n/a");
+  return `## Where the time goes
+
+Server CPU time per hot GET request (µs, total with the user-space part in brackets, medians of
+the table above), what Bulwark adds to the bare framework, and what each throughput target allows
+it to add (a CPU-bound server's throughput ratio is the inverse of its CPU time ratio, so the
+budget is bare × (1/target − 1)):
+
+${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows"], rows)}
+
+From the core stages below, a hot GET through the whole core (request start, transport checks,
+IP limit, token cache hit, per-user limit, params validation, ownership, response filter) costs
+${us("whole core path, hot GET (memory")} µs of CPU, before any header reaches a socket. The rest of what Bulwark adds is
+what the framework and Node do with it: setting the security headers on Node's response costs
+${us("start with")} µs (about 0.3 µs per header, Node validates each name and value), Node writes them
+into every response head, and each adapter hooks the response to filter the payload and refuse
+unguarded routes. The parts, in CPU µs per request:
+
+- verified-token cache hit: ${us("JWT verified-token cache hit")} (a SHA-256 of the token, then a map lookup);
+- each rate limit: ${us("rate-limit consume, memory")} in memory (two per request here: by IP, then by user);
+  with Redis, a hot GET makes four round trips one after the other (the IP limit, the
+  brute-force lockout check that follows a successful authentication, the per-user limit, and the
+  enumeration block check of \`owns\`), where the peer stacks make two (their two limits); one
+  round trip took ${us("store get, Redis", "ns")} µs of wall time here;
+- validation: ${us("validation: params")} (params) and ${us("validation: body")} (body), schemas compiled at startup;
+- ownership: ${us("ownership:")}; response filter: ${us("response filter")}.
+
+Garbage collection is the other cost (the "GC pauses" column): what a request allocates and what
+outlives it. Bulwark's response guard hooks \`writeHead\`, \`write\` and \`end\` of every response
+with one set of shared functions and a small record per response, because three closures built
+per request made their objects survive young-generation collections and tripled GC time under
+load. On Express, every property added to a request or response object costs more than elsewhere:
+Express gives each of them the app's prototype, and V8 then builds a new hidden class for every
+property added, for Bulwark's few as for Express's own.
+
+With cold tokens the signature check dominates everything. Bulwark's cold verification costs
+${us("JWT ES256 verify, cold")} µs of CPU and jose's \`jwtVerify\` alone ${us("jose jwtVerify alone")} µs (timed together): the difference is
+what Bulwark adds around the check (reading the token, its header and claim rules, the
+principal). jose verifies ES256 through WebCrypto, at
+${us("jose jwtVerify, timed with")} µs of CPU per token one at a time, against ${us("jsonwebtoken verify")} µs for jsonwebtoken (express-jwt,
+koa-jwt) and ${us("fast-jwt verify")} µs for fast-jwt (@fastify/jwt), which call node:crypto directly (WebCrypto
+runs each check as a job on libuv's thread pool, which also lets several run at once). That is why
+the cold target is measured against the peer stack verifying with jose. Under cold traffic the
+verified-token cache also works without paying off: every token is hashed, stored and later
+evicted, and the entries outlive young-generation collections (see the GC column).`;
+}
+
+function machineLines(run) {
+  const { info } = run;
+  const pkgs = Object.entries(info.packages).map(([n, v]) => `${n} ${v}`).join(", ");
+  return [
+    `- Machine: ${info.cores} cores (\`nproc\`), ${info.cpu}, ${info.memoryGiB} GiB memory, ${info.os}; load average ${info.loadAtStart.join(" / ")} when the run began.`,
+    "- Shared: other work ran on the same 2-core machine during the run, and server and load generator share those two cores, so absolute figures are low and noisy; ratios taken within a round, and CPU time per request, are the figures to compare.",
+    `- Node ${info.node}; Bulwark at commit ${info.commit}; run ${info.date}.`,
+    `- Packages: ${pkgs}.`,
+    `- Command: \`${run.command}\` (${run.options.duration} s per measurement, ${run.options.rounds} round${run.options.rounds === 1 ? "" : "s"}, ${run.options.connections} connections, ${run.options.warmup} s warm-up per server and scenario, cold pool of ${run.options.coldPool} tokens).`,
+  ].join("\n");
+}
+
+/** A plain-text report for the terminal. */
+export function consoleReport(run) {
+  const parts = [];
+  if (Object.keys(run.frameworks).length > 0) {
+    const { frameworks, rows } = targetRows(run);
+    parts.push(table(["Target", ...frameworks.map((f) => NAMES[f])], rows));
+    parts.push(scenarioTables(run));
+  }
+  if (run.micro !== undefined) parts.push(microTable(run.micro));
+  if (run.memory?.output !== undefined) parts.push(`memory store, one million keys (${run.memory.command}):\n${run.memory.output}`);
+  for (const note of run.notes) parts.push(`note: ${note}`);
+  return parts.join("\n\n");
+}
+
+/** The whole docs/performance.md. */
+export function markdownReport(run) {
+  const sections = [];
+  sections.push(`# Performance
+
+Bulwark against the bare frameworks and against the security stacks users assemble today, on
+Express 5, Koa 3 and Fastify 5. Generated by \`pnpm bench\` (\`bench/run.mjs\`); the numbers below
+are from the run described under [Machine and command](#machine-and-command).
+
+**These figures were taken on a shared 2-core machine**: the servers, the load generator and other
+work shared two cores. Read the ratios (taken within each round, so both sides saw the same
+conditions) and the CPU time per request; the absolute req/s are far below what the same code does
+on a dedicated machine.`);
+
+  if (Object.keys(run.frameworks).length > 0) {
+    const { frameworks, rows } = targetRows(run);
+    sections.push(`## Targets\n\n${table(["Target", ...frameworks.map((f) => NAMES[f])], rows)}\n\n${memorySection(run)}`);
+    sections.push(`## Results\n\nMedian over rounds, (min–max) when there was more than one round. "Bulwark/bare" and
+"Bulwark/peer" are computed within each round, then summarised. "server CPU µs/req" is the CPU
+time the server process used divided by the requests it answered, split into user space (the
+JavaScript, and crypto on libuv's threads) and the kernel (mostly sending responses over loopback,
+which costs more when the load generator sleeps between responses than when it is saturated, so
+compare the user part across servers). "GC pauses" is the garbage-collection pause time of the
+server per request (Node's \`gc\` performance entries). "CPU server / load generator" is each process's share of
+one core: a load generator near 100% means the server could have gone faster. Any non-2xx answer
+or socket error is shown beside the server.
+
+${scenarioTables(run)}`);
+  }
+  const budget = budgetSection(run);
+  if (budget !== "") sections.push(budget);
+  sections.push(`## Core stages
+
+Each stage of Bulwark's core timed alone on the built \`@bulwark/core\` (\`node bench/micro.mjs\`),
+median of several samples on one core (the signature verifiers are timed sample by sample in
+turn, so that they see the same load). Stages that need a request state are timed together with
+the request start and reported with the start subtracted.
+
+${microTable(run.micro)}`);
+  sections.push(WHAT_IS_MEASURED);
+  sections.push(`## Machine and command\n\n${machineLines(run)}`);
+  if (run.notes.length > 0) sections.push(`## Notes from this run\n\n${run.notes.map((n) => `- ${n}`).join("\n")}`);
+  return `${sections.join("\n\n")}\n`;
+}
+
+function memorySection(run) {
+  const memory = run.memory;
+  if (memory === undefined || !memory.available) return "Memory store with one million keys: not measured in this run (no `bench/memory-store-keys` script).";
+  if (memory.skipped !== undefined) return `Memory store with one million keys (\`bench/${memory.script}\`): ${memory.skipped}.`;
+  if (memory.error !== undefined) return `Memory store with one million keys: \`${memory.command}\` failed:\n\n\`\`\`\n${memory.error}\n\`\`\``;
+  return `Memory store with one million keys (target ≤ 150 MB), from \`${memory.command}\`:\n\n\`\`\`\n${memory.output}\n\`\`\``;
+}
+
+const WHAT_IS_MEASURED = `## What is measured
+
+Every server answers the same two routes over the same data (\`bench/lib/fixtures.mjs\`):
+\`GET /items/:id\` (an item the caller owns, its id validated, sent through an allowlist of five of
+its seven fields) and \`POST /items\` (a JSON body validated against a schema, answered 201).
+
+- **bare**: the framework alone, with hand-written validation, ownership check and allowlist. It
+  reads the caller's id from the token without checking the signature: it is the no-security
+  baseline, not a server anyone should run.
+- **Bulwark**: \`bulwark()\` with security headers, \`jwt()\` verifying ES256 against a local JWK set,
+  an IP limit before authentication and a per-user limit after it (limits far above the load, so
+  they count but never refuse), validation of params and body (JSON Schema), \`owns\` and
+  \`response.fields\`. The bodies are parsed by Bulwark's global layer (Express, Koa) or Fastify's
+  parser as the plugin configures it.
+- **peer stack**, tuned as an expert would: on Express, helmet + express-rate-limit (IP, then per
+  user) + express-jwt + ajv; on Koa, koa-helmet + koa-ratelimit (IP, then per user) + koa-jwt +
+  ajv + @koa/bodyparser; on Fastify, @fastify/helmet + @fastify/rate-limit (IP on \`onRequest\`,
+  per user on \`preHandler\`) + @fastify/jwt + Fastify's schemas (validation, and a response schema
+  as the allowlist). Public keys are imported once; validators are compiled once; ownership is
+  hand-written, as no package of these stacks does it. For the Redis scenario, koa-ratelimit and
+  @fastify/rate-limit use their Redis drivers; express-rate-limit, which ships no Redis store,
+  uses a small atomic store over ioredis (\`bench/lib/peer-redis-store.mjs\`).
+- **peer stack, jose** (cold tokens only): the same peer stack with its JWT package replaced by
+  jose's \`jwtVerify\` against a local JWK set built once (\`bench/lib/jose-verifier.mjs\`): the
+  same signature code as Bulwark's, so the cold comparison measures everything but the signature.
+
+The smoke test (\`bench/bench-smoke.test.ts\`, run with the other tests) starts every server and
+checks its answers: the owner's item through the allowlist, 404 for another user's item, 400 for
+an invalid id or body, 401 without a token, and refusal of unsigned and forged-signature tokens
+built from the shared JWT attack corpus (Bulwark answers 401; @fastify/jwt answers some of them,
+such as \`alg: none\` with a signature segment, with a 500).
+
+Load: autocannon in its own process, ${"`"}50${"`"} connections by default, on 127.0.0.1. Rounds alternate the
+order of the three servers. Every server is its own process on a free port and exits when the
+runner does. Tokens are ES256, signed before the run (signing is never measured): **hot** is a pool
+of 100 valid tokens (one per user), the usual case of clients reusing an access token; **cold** is
+a new token on every request, from a pool large enough that no token repeats within a measurement
+and none is still in Bulwark's verified-token cache (10,000 entries, least recently used) when the
+pool comes round again, so every request pays a signature check.
+
+Commands: \`pnpm bench\` (full run, writes this file), \`pnpm bench --quick\` (a few seconds per
+server, prints only), \`node bench/run.mjs --help\` for the options (frameworks, scenarios,
+durations, rounds, Redis URL), \`node bench/micro.mjs\` for the core stages alone.`;

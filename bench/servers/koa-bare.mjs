@@ -1,0 +1,53 @@
+/**
+ * Bare Koa 3 with @koa/router and @koa/bodyparser: the bench routes with hand validation, a hand
+ * ownership check and a hand allowlist, and no security layer at all.
+ */
+import Koa from "koa";
+import Router from "@koa/router";
+import { bodyParser } from "@koa/bodyparser";
+import { bodyProblem, createdItem, items, pickItem, unverifiedSubject, validId } from "../lib/fixtures.mjs";
+
+const app = new Koa();
+const router = new Router();
+
+async function identify(ctx, next) {
+  const subject = unverifiedSubject(ctx.get("authorization"));
+  if (subject === undefined) {
+    ctx.status = 401;
+    ctx.body = { error: "unauthorized" };
+    return;
+  }
+  ctx.state.subject = subject;
+  await next();
+}
+
+router.get("/items/:id", identify, (ctx) => {
+  if (!validId(ctx.params.id)) {
+    ctx.status = 400;
+    ctx.body = { error: "invalid id" };
+    return;
+  }
+  const item = items.get(ctx.params.id);
+  if (item === undefined || item.owner !== ctx.state.subject) {
+    ctx.status = 404;
+    ctx.body = { error: "not found" };
+    return;
+  }
+  ctx.body = pickItem(item);
+});
+
+router.post("/items", identify, bodyParser({ enableTypes: ["json"], jsonLimit: "100kb" }), (ctx) => {
+  const problem = bodyProblem(ctx.request.body);
+  if (problem !== undefined) {
+    ctx.status = 400;
+    ctx.body = { error: problem };
+    return;
+  }
+  ctx.status = 201;
+  ctx.body = createdItem(ctx.request.body, ctx.state.subject);
+});
+
+app.use(router.routes());
+app.use(router.allowedMethods());
+
+export default { name: "koa-bare", handler: app.callback() };
