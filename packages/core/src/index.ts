@@ -54,7 +54,7 @@ export type { SecurityStore } from "./store/store.js";
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { redisStore, type RedisClientLike, type RedisStore, type RedisStoreOptions } from "./store/redis-store.js";
 
-// Authentication (issue 3)
+// Authentication
 export { jwt } from "./auth/jwt.js";
 export type { JwtOptions } from "./auth/jwt-options.js";
 export type { JwtAlgorithm } from "./auth/jwt-algorithms.js";
@@ -64,12 +64,12 @@ export { apiKey, type ApiKeyLookupResult, type ApiKeyOptions } from "./auth/api-
 export { createApiKey, type ApiKeyRecord, type CreateApiKeyOptions, type CreatedApiKey } from "./auth/create-api-key.js";
 export type { RevokeToken } from "./auth/token-revocation.js";
 
-// Authorization (issue 4)
+// Authorization
 export { DEFAULT_BOLA, type BolaOptions, type OwnershipOptions, type RbacOptions, type RoleDefinition } from "./authz/authz-options.js";
 export type { OwnerIds, OwnerRule } from "./authz/authz-policy.js";
 export type { Authorize } from "./authz/context-authorizer.js";
 
-// Validation and output (issue 5)
+// Validation and output
 export type { InputSpec, RequestPart, UnknownProperties } from "./validation/schema.js";
 export { DEFAULT_VALIDATION, type FormatDefinition, type ValidationOptions } from "./validation/validation-options.js";
 export type { OpenApiDocument, OpenApiOption, OpenApiOptions } from "./validation/openapi/openapi-options.js";
@@ -80,7 +80,7 @@ export { maskEvents } from "./output/mask-events.js";
 export { encodeHtml, encodeHtmlAttribute, encodeJsString, encodeJsonForHtml, encodeUrlComponent } from "./output/encoders.js";
 export { safeUrl, type SafeUrlOptions } from "./output/safe-url.js";
 
-// Rate limiting (issue 6)
+// Rate limiting
 export type {
   BruteForceKey,
   BruteForceOptions,

@@ -56,22 +56,22 @@ export interface BulwarkOptions {
   problemTypeBase?: string;
   /** Names of startup warnings to silence. */
   silence?: readonly string[];
-  // -- authentication options (issue 3) --
-  // -- authorization options (issue 4) --
+  // Authentication
+  // Authorization
   /** The role model that `can` and `authorize(action)` check: roles, what they grant, what they inherit. */
   rbac?: RbacOptions;
   /** How `context.authorize(action, object)` decides ownership; also the defaults of every `owns`. */
   ownership?: OwnershipOptions;
   /** Enumeration (BOLA) detection and blocking; `false` turns it off. On by default. */
   bola?: BolaOptions | boolean;
-  // -- validation and output options (issue 5) --
+  // Validation and output
   /** How strict input validation is (unknown properties, string cap, error status...). */
   validation?: ValidationOptions;
   /** An OpenAPI 3.0/3.1 document (object or JSON/YAML file path) every request is validated against. */
   openapi?: OpenApiOption;
   /** Masks for sensitive fields in every JSON response of a guarded route (e-mail, phone, card...). */
   mask?: MaskRules;
-  // -- rate-limiting options (issue 6) --
+  // Rate-limiting
   /** How rate limits run: header fields, store timeout and failure mode, memory bound, IPv6 grouping. */
   rateLimiting?: RateLimitingOptions;
   /** Lockout after repeated failed logins and authentications; on by default, `false` turns it off. */

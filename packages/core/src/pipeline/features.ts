@@ -22,16 +22,15 @@ export const FEATURES: readonly Feature[] = Object.freeze([
   routeLimitsFeature,
   authRequirementFeature,
   functionLevelFeature,
-  // -- authentication features (issue 3) go here --
+  // Authentication
   authenticationFeature,
   stepUpFeature,
-  // -- authorization features (issue 4) go here --
+  // Authorization
   writableFeature,
   ownershipFeature,
   attributeFeature,
   responseFilterFeature,
-  // -- validation features (issue 5) go here --
+  // Validation
   validationFeature,
   outputFeature,
-  // -- rate-limiting features (issue 6) go here (rateLimitFeature is first, above) --
 ]);
