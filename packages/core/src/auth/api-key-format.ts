@@ -12,7 +12,8 @@
  * bits of entropy: nothing can be guessed, so a slow password hash would only make every request
  * slower.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sha256, sha256Bytes } from "../crypto/sha256.js";
 import { crc32 } from "node:zlib";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -94,7 +95,7 @@ export function parseApiKey(value: string, prefixes: readonly string[]): ParsedA
 
 /** The hash a record keeps: `sha256:` and the base64url SHA-256 of the whole key. */
 export function hashApiKey(key: string): string {
-  return HASH_SCHEME + createHash("sha256").update(key, "utf8").digest("base64url");
+  return HASH_SCHEME + sha256(key, "base64url");
 }
 
 /** The 32 digest bytes of a record's `hash`, or `undefined` when it is not one Bulwark wrote. */
@@ -106,5 +107,5 @@ export function digestOfHash(hash: unknown): Buffer | undefined {
 
 /** SHA-256 of a presented key, to compare with {@link digestOfHash} in constant time. */
 export function digestOfKey(key: string): Buffer {
-  return createHash("sha256").update(key, "utf8").digest();
+  return sha256Bytes(key);
 }

@@ -3,7 +3,7 @@
  * a revocation made on one instance holds on every instance sharing it. An entry lives until the
  * token would have expired anyway, plus the largest clock tolerance `jwt()` accepts.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../crypto/sha256.js";
 import type { SecurityStore } from "../store/store.js";
 
 /** Revokes the token with this `jti` until `until` (a `Date`, or a NumericDate in seconds such as the token's `exp`). */
@@ -16,7 +16,7 @@ const KEY_PREFIX = "auth:revoked:";
 
 /** The store key of a revoked `jti` (hashed, so a long or odd `jti` makes a short, safe key). */
 export function revocationKey(jti: string): string {
-  return KEY_PREFIX + createHash("sha256").update(jti, "utf8").digest("base64url");
+  return KEY_PREFIX + sha256(jti, "base64url");
 }
 
 /** Builds `revokeToken` over `store`. */

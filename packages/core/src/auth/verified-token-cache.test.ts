@@ -1,5 +1,5 @@
 /**
- * The verified-token cache: bounded, least recently used out first, never past an entry's limit,
+ * The verified-token cache: bounded, unused entries out first (second chance), never past an entry's limit,
  * keyed by a hash of the token.
  */
 import { describe, expect, it } from "@jest/globals";
@@ -26,7 +26,7 @@ describe("verifiedTokenCache", () => {
     expect(cache.get("c", 100)).toBeUndefined();
   });
 
-  it("holds at most maxEntries, dropping the least recently used", () => {
+  it("holds at most maxEntries, dropping an entry not used since it last came round", () => {
     const cache = verifiedTokenCache<number>({ maxEntries: 3, ttlMs: 1000 });
     for (let i = 0; i < 3; i++) cache.set(`k${i}`, i, 0, 1000);
     expect(cache.get("k0", 1)).toBe(0);
@@ -36,5 +36,39 @@ describe("verifiedTokenCache", () => {
     expect(cache.get("k0", 2)).toBe(0);
     for (let i = 0; i < 10_000; i++) cache.set(`flood${i}`, i, 2, 1000);
     expect(cache.size).toBe(3);
+  });
+
+  it("keeps a token in use while one-off tokens flood through", () => {
+    const cache = verifiedTokenCache<string>({ maxEntries: 3, ttlMs: 10_000 });
+    cache.set("hot", "H", 0, 10_000);
+    for (let i = 0; i < 1000; i++) {
+      cache.set(`once${i}`, "x", 1, 10_000);
+      expect(cache.get("hot", 2)).toBe("H");
+    }
+    expect(cache.size).toBe(3);
+  });
+
+  it("admits a new token when every entry is in use, in bounded time", () => {
+    const cache = verifiedTokenCache<number>({ maxEntries: 100, ttlMs: 10_000 });
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, i, 0, 10_000);
+    for (let i = 0; i < 100; i++) cache.get(`k${i}`, 1);
+    cache.set("new", -1, 2, 10_000);
+    expect(cache.size).toBe(100);
+    expect(cache.get("new", 3)).toBe(-1);
+    // The oldest entries had their second chance; the one past the bound went although used.
+    expect(cache.get("k8", 3)).toBeUndefined();
+    expect(cache.get("k0", 3)).toBe(0);
+  });
+
+  it("drops an expired entry instead of giving it a second chance", () => {
+    const cache = verifiedTokenCache<string>({ maxEntries: 2, ttlMs: 10_000 });
+    cache.set("short", "S", 0, 100);
+    cache.set("long", "L", 0, 10_000);
+    expect(cache.get("short", 50)).toBe("S");
+    // "short" was used but has expired: it goes, and the unused "long" stays.
+    cache.set("next", "N", 200, 10_000);
+    expect(cache.get("long", 201)).toBe("L");
+    expect(cache.get("next", 201)).toBe("N");
+    expect(cache.size).toBe(2);
   });
 });

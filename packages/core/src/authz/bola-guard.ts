@@ -4,7 +4,7 @@
  * unless `block` is 0, refused with 429 on ownership-checked routes for `block` seconds. The store
  * is shared, so a principal spreading its probes over several instances is counted once.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../crypto/sha256.js";
 import type { Principal } from "../context/principal.js";
 import { SecurityError } from "../errors/security-error.js";
 import type { Emit } from "../events/emitter.js";
@@ -109,5 +109,5 @@ export function bolaGuard(settings: ResolvedBola | undefined, store: SecuritySto
 /** The store key part naming a principal; long ids are hashed so keys stay short. */
 function principalKey(principal: Principal): string {
   const raw = `${principal.kind}:${principal.id}`;
-  return raw.length <= 128 ? raw : `h:${createHash("sha256").update(raw).digest("base64url")}`;
+  return raw.length <= 128 ? raw : `h:${sha256(raw, "base64url")}`;
 }

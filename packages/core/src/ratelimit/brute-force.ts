@@ -5,10 +5,11 @@
  * account is locked out; a success clears the pair. Failed authentications of the configured
  * authenticators count against the client IP.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../crypto/sha256.js";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { SecurityError } from "../errors/security-error.js";
 import { normalizeIp } from "../request/client-ip.js";
+import type { BoundedCounterTable } from "./bounded-memory-limiter.js";
 import type { Limiter, LimiterFactory, StoreFailureReport } from "./limiter-factory.js";
 import type { BruteForceKey, FailureLimit, LockoutStatus } from "./rate-limit-options.js";
 import { secondsUntil } from "./rate-limit-headers.js";
@@ -46,6 +47,8 @@ export class BruteForceGuard {
   private readonly lockouts: Limiter;
   private readonly ip: Limiter | undefined;
   private readonly account: Limiter | undefined;
+  /** The counters, when they live in this process only (memory store). */
+  private readonly localTable: BoundedCounterTable | undefined;
 
   /** Builds the counters on `factory` (its own bounded table, so request floods cannot evict them). */
   constructor(
@@ -56,6 +59,7 @@ export class BruteForceGuard {
     private readonly onStoreFailure: StoreFailureReport,
   ) {
     // A limiter refuses once consumed > points: `points` failures are free, the next one locks.
+    this.localTable = factory.shared ? undefined : factory.table;
     this.pair = factory.build({ name: "pair", points: settings.freeRetries - 1, duration: settings.window, blockDuration: 0 });
     this.lockouts = factory.build({ name: "lockouts", points: Number.MAX_SAFE_INTEGER, duration: settings.escalationWindow, blockDuration: 0 });
     this.ip = settings.perIp === false ? undefined : factory.build({ name: "ip", points: settings.perIp.points - 1, duration: settings.perIp.duration, blockDuration: settings.perIp.blockDuration });
@@ -114,7 +118,9 @@ export class BruteForceGuard {
 
   /** A successful authentication from `clientKey`: refused while the IP is locked out (no success oracle). */
   async authenticationSucceeded(clientKey: string): Promise<void> {
-    if (this.ip === undefined) return;
+    // In memory, an empty table means no failure is on record, so no lockout: every request with
+    // a valid credential would otherwise pay a store read for nothing.
+    if (this.ip === undefined || this.localTable?.size === 0) return;
     const standing = await this.look(this.ip, clientKey);
     if (standing.locked) throw lockedOut(toStatus(standing));
   }
@@ -173,7 +179,7 @@ export class BruteForceGuard {
 
 /** Accounts are compared case-insensitively, and stored hashed (no user names in the store). */
 function accountKey(account: string): string {
-  return createHash("sha256").update(account.normalize("NFKC").trim().toLowerCase()).digest("base64url");
+  return sha256(account.normalize("NFKC").trim().toLowerCase(), "base64url");
 }
 
 function statusOf(standings: readonly Standing[]): LockoutStatus {

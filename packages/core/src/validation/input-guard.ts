@@ -36,37 +36,47 @@ export function isOperatorKey(name: string): boolean {
 
 /** Appends the guard's findings about `root` (under pointer `base`) to `errors`; stops at `max`. */
 export function guardInput(root: unknown, base: string, settings: GuardSettings, errors: FieldError[], max: number): void {
+  // Each pending value with its parent's pointer and its own segment: a pointer is built only for
+  // an error or for a container (its children need it), never for each leaf of a clean input.
   const values: unknown[] = [root];
-  const paths: string[] = [base];
+  const parents: string[] = [base];
+  const segments: (string | number | undefined)[] = [undefined];
   while (values.length > 0 && errors.length < max) {
     const value = values.pop();
-    const path = paths.pop()!;
+    const parent = parents.pop()!;
+    const segment = segments.pop();
     if (typeof value === "string") {
-      if (value.length > settings.maxString) errors.push(fieldError(path, "maxLength", { limit: settings.maxString }));
-      else if (settings.unsafeCharacters && hasUnsafeCharacters(value)) errors.push(fieldError(path, "unsafeCharacters"));
+      if (value.length > settings.maxString) errors.push(fieldError(pointerOf(parent, segment), "maxLength", { limit: settings.maxString }));
+      else if (settings.unsafeCharacters && hasUnsafeCharacters(value)) errors.push(fieldError(pointerOf(parent, segment), "unsafeCharacters"));
       continue;
     }
-    if (value === null || typeof value !== "object") continue;
+    if (value === null || typeof value !== "object" || value instanceof Uint8Array) continue;
+    const path = pointerOf(parent, segment);
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
         values.push(value[i]);
-        paths.push(`${path}/${i}`);
+        parents.push(path);
+        segments.push(i);
       }
       continue;
     }
-    if (value instanceof Uint8Array) continue;
-    for (const [name, child] of Object.entries(value as Record<string, unknown>)) {
-      const at = childPointer(path, name);
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue;
       if (settings.operatorKeys && isOperatorKey(name) && !settings.declaredKeys.has(name)) {
-        errors.push(fieldError(at, "operatorKey"));
+        errors.push(fieldError(childPointer(path, name), "operatorKey"));
         continue;
       }
       if (settings.unsafeCharacters && hasUnsafeCharacters(name)) {
-        errors.push(fieldError(at, "unsafeCharacters"));
+        errors.push(fieldError(childPointer(path, name), "unsafeCharacters"));
         continue;
       }
-      values.push(child);
-      paths.push(at);
+      values.push((value as Record<string, unknown>)[name]);
+      parents.push(path);
+      segments.push(name);
     }
   }
+}
+
+function pointerOf(parent: string, segment: string | number | undefined): string {
+  return segment === undefined ? parent : childPointer(parent, segment);
 }
