@@ -5,7 +5,7 @@
  *
  * Hot mode: a pool of 100 tokens, one per user, taken in turn. Cold mode: every request takes the
  * next token of a large pool, so no token is seen twice by a server within a measurement, and none
- * is still in a verified-token cache (10,000 entries, least recently used) when the pool comes
+ * is still in a verified-token cache (10,000 entries, unused ones out first) when the pool comes
  * round again.
  */
 import autocannon from "autocannon";
