@@ -13,8 +13,8 @@
  * slower.
  */
 import { randomBytes } from "node:crypto";
-import { sha256, sha256Bytes } from "../crypto/sha256.js";
 import { crc32 } from "node:zlib";
+import { sha256, sha256Bytes } from "../crypto/sha256.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Length of the id part. */

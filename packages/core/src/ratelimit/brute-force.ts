@@ -5,8 +5,8 @@
  * account is locked out; a success clears the pair. Failed authentications of the configured
  * authenticators count against the client IP.
  */
-import { sha256 } from "../crypto/sha256.js";
 import { RateLimiterRes } from "rate-limiter-flexible";
+import { sha256 } from "../crypto/sha256.js";
 import { SecurityError } from "../errors/security-error.js";
 import { normalizeIp } from "../request/client-ip.js";
 import type { BoundedCounterTable } from "./bounded-memory-limiter.js";
