@@ -16,6 +16,7 @@ import {
   type SecurityContext,
 } from "@bulwark/core";
 import { sinkFor, toSecurityRequest, writeProblem } from "./request-mapping.js";
+import { beginSlot, stateOf } from "./request-state.js";
 import { guardResponse } from "./response-guard.js";
 
 declare global {
@@ -28,9 +29,7 @@ declare global {
   }
 }
 
-const STATE = Symbol.for("bulwark.express.state");
-
-type WithState = Request & { [STATE]?: RequestState; _body?: boolean };
+type WithState = Request & { _body?: boolean };
 
 /** An Express handler written as a controller method. */
 export type ExpressHandlerMethod = (req: Request, res: Response, next?: NextFunction) => unknown;
@@ -64,8 +63,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
 
   function begin(req: WithState, res: Response): { state: RequestState; ready: Promise<void> } {
     const state = engine.start(toSecurityRequest(req), sinkFor(res));
-    req[STATE] = state;
-    req.bulwark = state.context;
+    beginSlot(req, engine, state);
     guardResponse(engine, res, state);
     const parsed = req._body === true || req.body !== undefined;
     const body: BodyAccess = parsed
@@ -79,7 +77,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
 
   function globalLayer(): RequestHandler {
     return function bulwarkGlobal(req: WithState, res: Response, next: NextFunction) {
-      if (req[STATE] !== undefined) return next();
+      if (stateOf(req) !== undefined) return next();
       const { state, ready } = begin(req, res);
       ready.then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, state), engine));
     };
@@ -88,7 +86,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
   function routeGuard(policy: RoutePolicy): RequestHandler {
     const guard = engine.compile(policy);
     return function bulwarkRoute(req: WithState, res: Response, next: NextFunction) {
-      let state = req[STATE];
+      let state = stateOf(req);
       let ready: Promise<void> = Promise.resolve();
       // Without the global layer the route runs it itself, so a forgotten app.use(secure()) fails closed.
       if (state === undefined) ({ state, ready } = begin(req, res));
@@ -121,7 +119,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     return function decorate<M extends ExpressHandlerMethod>(method: M, context: ClassMethodDecoratorContext): M {
       if (context.kind !== "method") throw new TypeError("@secure.route(policy) decorates controller methods only.");
       return function guarded(this: unknown, req: WithState, res: Response, next?: NextFunction) {
-        const fail = (error: unknown) => (next ? next(error) : writeProblem(res, engine.problem(error, req[STATE]), engine));
+        const fail = (error: unknown) => (next ? next(error) : writeProblem(res, engine.problem(error, stateOf(req)), engine));
         guard(req, res, (error?: unknown) => {
           if (error !== undefined) return fail(error);
           Promise.resolve()
@@ -138,7 +136,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     };
     const errorHandler: ErrorRequestHandler = function bulwarkErrors(error: unknown, req: WithState, res: Response, next: NextFunction) {
       if (res.headersSent) return next(error);
-      writeProblem(res, engine.problem(error, req[STATE]), engine);
+      writeProblem(res, engine.problem(error, stateOf(req)), engine);
     };
     return [notFound, errorHandler];
   }

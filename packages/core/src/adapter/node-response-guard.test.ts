@@ -112,4 +112,32 @@ describe("guardNodeResponse", () => {
     };
     expect(await get()).toMatchObject({ status: 200, body: "payload" });
   });
+
+  it("still decides first when a middleware wrapped the response's methods before the guard", async () => {
+    handler = (req, res) => {
+      // As compression middleware does: own wrappers around whatever the response had.
+      const end = res.end;
+      res.end = function wrappedEnd(this: ServerResponse, ...args: unknown[]) {
+        return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse["end"];
+      guard(engine, req, res, false);
+      res.end(JSON.stringify({ secret: "data" }));
+    };
+    const answer = await get();
+    expect(answer.status).toBe(403);
+    expect(answer.body).not.toContain("secret");
+  });
+
+  it("leaves a response no engine guarded as Node writes it", async () => {
+    handler = (_req, res) => {
+      res.setHeader("x-own", "kept");
+      res.writeHead(202, { "content-type": "text/plain" });
+      res.write("as ");
+      res.end("written");
+    };
+    const answer = await get();
+    expect(answer).toMatchObject({ status: 202, body: "as written" });
+    expect(answer.headers["x-own"]).toBe("kept");
+    expect(answer.headers["x-request-id"]).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@
  * written. Whichever way a handler answers (a framework helper, write, pipe, end, writeHead), a
  * route that no policy guarded sends a 403 problem instead of its data.
  */
-import type { ServerResponse } from "node:http";
+import { ServerResponse } from "node:http";
 import type { Engine } from "../pipeline/engine.js";
 import type { RequestState } from "../pipeline/request-state.js";
 
@@ -54,10 +54,6 @@ interface Guard {
   replacement: string | undefined;
 }
 
-const GUARD = Symbol("bulwark.responseGuard");
-
-type GuardedResponse = ServerResponse & { [GUARD]?: Guard };
-
 /** Decides once, when the head is about to go out, whether the payload may follow. */
 function decide(res: ServerResponse, guard: Guard, status: number): void {
   if (guard.decided) return;
@@ -72,10 +68,10 @@ function decide(res: ServerResponse, guard: Guard, status: number): void {
   res.statusCode = problem.status;
 }
 
-function writeHeadGuarded(res: ServerResponse, guard: Guard, status: number, rest: unknown[]): unknown {
-  decide(res, guard, status);
+function writeHeadGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown {
+  decide(res, guard, args[0] as number);
   if (guard.replacement !== undefined) return guard.writeHead.call(res, res.statusCode);
-  return guard.writeHead.call(res, status, ...rest);
+  return guard.writeHead.apply(res, args);
 }
 
 function writeGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown {
@@ -97,24 +93,58 @@ function endGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown
   return guard.end.apply(res, args);
 }
 
-// One set of wrappers for every response, reading the response's guard record. Three closures
-// built per request (or a WeakMap of records) made garbage collection under load cost more than
-// all of Bulwark's checks: their objects outlive young-generation collections.
-function bulwarkWriteHead(this: GuardedResponse, status: number, ...rest: unknown[]): unknown {
-  return writeHeadGuarded(this, this[GUARD]!, status, rest);
+const GUARD = Symbol("bulwark.responseGuard");
+
+type GuardedResponse = ServerResponse & { [GUARD]?: Guard };
+
+/** Node's methods (or whatever wrapped them before), as found when the wrappers went in. */
+let inner: { readonly writeHead: Writer; readonly write: Writer; readonly end: Writer } | undefined;
+
+// One set of wrappers, on the prototype, reading the response's guard record. Wrappers put on
+// each response (own function properties) slow every later access to an Express response, whose
+// prototype Express changes per request; a WeakMap of records makes young-generation garbage
+// collection grow with the request rate; a closure per request costs garbage collection too.
+function bulwarkWriteHead(this: GuardedResponse, ...args: unknown[]): unknown {
+  const guard = this[GUARD];
+  return guard === undefined ? inner!.writeHead.apply(this, args) : writeHeadGuarded(this, guard, args);
 }
 
 function bulwarkWrite(this: GuardedResponse, ...args: unknown[]): unknown {
-  return writeGuarded(this, this[GUARD]!, args);
+  const guard = this[GUARD];
+  return guard === undefined ? inner!.write.apply(this, args) : writeGuarded(this, guard, args);
 }
 
 function bulwarkEnd(this: GuardedResponse, ...args: unknown[]): unknown {
-  return endGuarded(this, this[GUARD]!, args);
+  const guard = this[GUARD];
+  return guard === undefined ? inner!.end.apply(this, args) : endGuarded(this, guard, args);
+}
+
+/**
+ * Puts the shared wrappers on `ServerResponse.prototype`, once. Every Node framework's response
+ * inherits them; a response without a guard goes straight through to the method found before.
+ */
+function wrapPrototype(): NonNullable<typeof inner> {
+  if (inner !== undefined) return inner;
+  const prototype = ServerResponse.prototype as unknown as Record<"writeHead" | "write" | "end", Writer>;
+  inner = { writeHead: prototype.writeHead, write: prototype.write, end: prototype.end };
+  prototype.writeHead = bulwarkWriteHead;
+  prototype.write = bulwarkWrite;
+  prototype.end = bulwarkEnd;
+  return inner;
 }
 
 /** Wraps `res` so that the engine decides, when the head goes out, whether the payload may follow. */
 export function guardNodeResponse(engine: Engine, res: ServerResponse, state: RequestState): void {
+  const methods = wrapPrototype();
   const guarded = res as GuardedResponse;
+  const reachesWrappers = res.writeHead === (bulwarkWriteHead as unknown) && res.write === (bulwarkWrite as unknown) && res.end === (bulwarkEnd as unknown);
+  if (reachesWrappers && guarded[GUARD] === undefined) {
+    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined };
+    return;
+  }
+  // Something sits in front of the shared wrappers (an earlier middleware's own wrappers, another
+  // Bulwark layer on the same response, a response that is not Node's): wrap what is there now,
+  // on the response itself, so that this guard still decides first.
   const guard: Guard = {
     engine,
     state,
@@ -124,24 +154,15 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
     decided: false,
     replacement: undefined,
   };
-  if (guarded[GUARD] !== undefined) {
-    // Already guarded by another engine (two Bulwark layers on one response): this guard wraps
-    // that one, so it keeps its own record.
-    res.writeHead = function bulwarkWriteHeadAgain(this: ServerResponse, status: number, ...rest: unknown[]) {
-      return writeHeadGuarded(this, guard, status, rest);
-    } as ServerResponse["writeHead"];
-    res.write = function bulwarkWriteAgain(this: ServerResponse, ...args: unknown[]) {
-      return writeGuarded(this, guard, args);
-    } as ServerResponse["write"];
-    res.end = function bulwarkEndAgain(this: ServerResponse, ...args: unknown[]) {
-      return endGuarded(this, guard, args);
-    } as ServerResponse["end"];
-    return;
-  }
-  guarded[GUARD] = guard;
-  res.writeHead = bulwarkWriteHead as ServerResponse["writeHead"];
-  res.write = bulwarkWrite as ServerResponse["write"];
-  res.end = bulwarkEnd as ServerResponse["end"];
+  res.writeHead = function bulwarkWriteHeadOwn(this: ServerResponse, ...args: unknown[]) {
+    return writeHeadGuarded(this, guard, args);
+  } as ServerResponse["writeHead"];
+  res.write = function bulwarkWriteOwn(this: ServerResponse, ...args: unknown[]) {
+    return writeGuarded(this, guard, args);
+  } as ServerResponse["write"];
+  res.end = function bulwarkEndOwn(this: ServerResponse, ...args: unknown[]) {
+    return endGuarded(this, guard, args);
+  } as ServerResponse["end"];
 }
 
 /** Writes a problem on a raw Node response, without any header the handler had set. */

@@ -3,6 +3,7 @@
  * keyed by a hash of the token.
  */
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import { verifiedTokenCache } from "./verified-token-cache.js";
 
 describe("verifiedTokenCache", () => {
@@ -70,5 +71,50 @@ describe("verifiedTokenCache", () => {
     expect(cache.get("long", 201)).toBe("L");
     expect(cache.get("next", 201)).toBe("N");
     expect(cache.size).toBe(2);
+  });
+
+  it("reuses the slot of an expired entry before evicting a live one", () => {
+    const cache = verifiedTokenCache<string>({ maxEntries: 2, ttlMs: 10_000 });
+    cache.set("short", "S", 0, 100);
+    cache.set("long", "L", 0, 10_000);
+    expect(cache.get("short", 150)).toBeUndefined();
+    expect(cache.size).toBe(1);
+    cache.set("next", "N", 200, 10_000);
+    expect(cache.get("long", 201)).toBe("L");
+    expect(cache.get("next", 201)).toBe("N");
+    expect(cache.size).toBe(2);
+  });
+
+  it("stays within its bound and serves only the latest live value, whatever the operations", () => {
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant("set" as const), key: fc.integer({ min: 0, max: 12 }), life: fc.integer({ min: -5, max: 50 }) }),
+      fc.record({ kind: fc.constant("get" as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant("tick" as const), by: fc.integer({ min: 1, max: 20 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(operation, { maxLength: 200 }), (maxEntries, operations) => {
+        const cache = verifiedTokenCache<string>({ maxEntries, ttlMs: 30 });
+        const latest = new Map<string, { value: string; expiresAt: number }>();
+        let now = 0;
+        let serial = 0;
+        for (const op of operations) {
+          if (op.kind === "tick") now += op.by;
+          else if (op.kind === "set") {
+            const value = `v${serial++}`;
+            cache.set(`k${op.key}`, value, now, now + op.life);
+            latest.set(`k${op.key}`, { value, expiresAt: Math.min(now + op.life, now + 30) });
+          } else {
+            const got = cache.get(`k${op.key}`, now);
+            const expected = latest.get(`k${op.key}`);
+            if (got !== undefined) {
+              expect(got).toBe(expected?.value);
+              expect(expected!.expiresAt).toBeGreaterThan(now);
+            }
+          }
+          expect(cache.size).toBeLessThanOrEqual(maxEntries);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

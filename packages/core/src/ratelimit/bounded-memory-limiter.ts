@@ -12,8 +12,8 @@ import { RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from 
  * direct parent of `RateLimiterRedis`, so take it from there (and check, in case that changes).
  */
 const StoreAbstract = Object.getPrototypeOf(RateLimiterRedis) as typeof RateLimiterStoreAbstract;
-if (typeof StoreAbstract !== "function" || StoreAbstract.name !== "RateLimiterStoreAbstract") {
-  throw new Error("rate-limiter-flexible changed its class layout: RateLimiterStoreAbstract not found.");
+if (typeof StoreAbstract !== "function" || StoreAbstract.name !== "RateLimiterStoreAbstract" || typeof (StoreAbstract.prototype as unknown as Partial<StoreOperations>)._consume !== "function") {
+  throw new Error("rate-limiter-flexible changed its class layout: RateLimiterStoreAbstract or its _consume not found.");
 }
 
 /** One counter: consumed points and when it expires (0: never). */
@@ -100,6 +100,12 @@ export class BoundedCounterTable {
   }
 }
 
+/** The library's store operation that its public `consume` wraps (not in its typings). */
+interface StoreOperations {
+  readonly insuranceLimiter: unknown;
+  _consume(key: string | number, pointsToConsume: number, options: { [key: string]: unknown }): Promise<RateLimiterRes>;
+}
+
 /** Options of {@link BoundedMemoryLimiter}. */
 export interface BoundedMemoryLimiterOptions {
   /** Points per window. */
@@ -128,6 +134,16 @@ export class BoundedMemoryLimiter extends StoreAbstract {
       storeClient: options.table,
     });
     this.table = options.table;
+  }
+
+  /**
+   * The library's own consume without its insurance wrapper: a memory limiter has no insurance
+   * limiter to fall back on, and the wrapper would only add two promises to every request.
+   */
+  override consume(key: string | number, pointsToConsume = 1, options: { [key: string]: unknown } = {}): Promise<RateLimiterRes> {
+    const operations = this as unknown as StoreOperations;
+    if (operations.insuranceLimiter !== undefined) return super.consume(key, pointsToConsume, options);
+    return operations._consume(key, pointsToConsume, options);
   }
 
   /** Store step of the library: atomic (single-threaded) increment, or replace with `forceExpire`. */
