@@ -205,6 +205,7 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
 
   fastify.addHook("onSend", function bulwarkDenyByDefault(request, reply, payload, done) {
     const slot = (request as SlottedRequest)[SLOT] ?? begin(request, reply);
+    engine.prepareHead(slot.state);
     done(null, unguardedPayload(engine, slot.state, reply, payload) ?? payload);
   });
 

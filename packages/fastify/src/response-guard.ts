@@ -39,6 +39,8 @@ function discard(payload: unknown): void {
 
 
 interface HijackGuard {
+  readonly engine: Engine;
+  readonly state: RequestState;
   readonly reply: FastifyReply;
   readonly writeHead: WriteHead;
 }
@@ -50,6 +52,7 @@ type GuardedRaw = ServerResponse & { [HIJACK]?: HijackGuard };
 /** Copies the headers set on `reply` to `raw` when a hijacked reply writes its own head. */
 function writeHijackedHead(raw: ServerResponse, guard: HijackGuard, args: unknown[]): unknown {
   if (guard.reply.sent) {
+    guard.engine.prepareHead(guard.state);
     for (const [name, value] of Object.entries(guard.reply.getHeaders())) {
       if (value !== undefined && !raw.hasHeader(name)) raw.setHeader(name, value);
     }
@@ -69,7 +72,7 @@ function bulwarkHijackedHead(this: GuardedRaw, ...args: unknown[]): unknown {
 export function guardRawResponse(engine: Engine, reply: FastifyReply, state: RequestState): void {
   const raw = reply.raw as GuardedRaw;
   guardNodeResponse(engine, raw, state);
-  const guard: HijackGuard = { reply, writeHead: raw.writeHead as unknown as WriteHead };
+  const guard: HijackGuard = { engine, state, reply, writeHead: raw.writeHead as unknown as WriteHead };
   if (raw[HIJACK] === undefined) {
     raw[HIJACK] = guard;
     raw.writeHead = bulwarkHijackedHead as ServerResponse["writeHead"];

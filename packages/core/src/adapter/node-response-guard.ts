@@ -58,6 +58,7 @@ interface Guard {
 function decide(res: ServerResponse, guard: Guard, status: number): void {
   if (guard.decided) return;
   guard.decided = true;
+  guard.engine.prepareHead(guard.state);
   const problem = guard.engine.unguarded(guard.state, status);
   if (problem === undefined) return;
   const replacement = JSON.stringify(problem.body);

@@ -55,6 +55,11 @@ export interface Engine {
   checkParsedBody(state: RequestState, value: unknown): void;
   /** Compiles a route policy; throws {@link ConfigError} when it cannot work. */
   compile(policy: RoutePolicy): RouteGuard;
+  /**
+   * Sets the headers that sum up the request (RateLimit) on the response, once. Adapters call it
+   * just before the head goes out (the Node response guard does on every response it guards).
+   */
+  prepareHead(state: RequestState): void;
   /** The response phase for a JSON payload: property filters and masks of the route's policy. */
   respond(state: RequestState, payload: unknown): unknown;
   /**
@@ -107,6 +112,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   const afterAuth = runtimes.map((r) => r.afterAuth).filter((s): s is Step => s !== undefined);
   const onAuthFailure = runtimes.map((r) => r.onAuthFailure).filter((s) => s !== undefined);
   const onAuthSuccess = runtimes.map((r) => r.onAuthSuccess).filter((s) => s !== undefined);
+  const beforeHead = runtimes.map((r) => r.beforeHead).filter((s) => s !== undefined);
   const claimedKeys = new Set(runtimes.flatMap((r) => r.policyKeys ?? []));
   const api = mergeApis(runtimes.map((r) => r.api ?? {}));
   const { limits, contentTypes, headers } = config;
@@ -123,6 +129,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       guarded: false,
       transformResponse: undefined,
       queryReplaced: false,
+      headPrepared: false,
       bodyFormat: undefined,
       extras: new Map(),
     };
@@ -218,6 +225,12 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     if (value !== undefined) assertSafeValue(value, limits);
   }
 
+  function prepareHead(state: RequestState): void {
+    if (state.headPrepared) return;
+    state.headPrepared = true;
+    for (const hook of beforeHead) hook!(state);
+  }
+
   function respond(state: RequestState, payload: unknown): unknown {
     return state.transformResponse ? state.transformResponse(payload, state) : payload;
   }
@@ -245,5 +258,5 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     return formatProblem(securityError, requestId, config.problem);
   }
 
-  return { config, emit, api, start, global, checkParsedBody, compile, respond, unguarded, problem };
+  return { config, emit, api, start, global, checkParsedBody, compile, prepareHead, respond, unguarded, problem };
 }

@@ -48,6 +48,11 @@ export interface FeatureRuntime {
   readonly onAuthFailure?: (state: RequestState) => void | Promise<void>;
   /** Told of every successful authentication. */
   readonly onAuthSuccess?: (state: RequestState) => void | Promise<void>;
+  /**
+   * Sets the headers that sum up the whole request (RateLimit), once, just before the head goes
+   * out, so that a request meeting several steps sets them once.
+   */
+  readonly beforeHead?: (state: RequestState) => void;
   /** Route-policy keys this feature compiles. */
   readonly policyKeys?: readonly (keyof RoutePolicy)[];
   /** Compiles this feature's part of a policy; pushes problems instead of throwing. */

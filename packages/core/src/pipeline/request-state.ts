@@ -21,6 +21,8 @@ export interface RequestState {
   transformResponse: ((payload: unknown, state: RequestState) => unknown) | undefined;
   /** Set by a step that replaced `request.query` (validation coercion): adapters then expose the new value. */
   queryReplaced: boolean;
+  /** Set once the engine's `prepareHead` ran for this response. */
+  headPrepared: boolean;
   /** The body format announced by the request, when it has a body. */
   bodyFormat: BodyFormat | undefined;
   /** Per-request values other modules attach (keyed by module). */

@@ -91,9 +91,6 @@ export const rateLimitFeature: Feature = {
       const earlier = state.extras.get(OUTCOMES) as LimitOutcome[] | undefined;
       const all = earlier === undefined ? outcomes : earlier.concat(outcomes);
       state.extras.set(OUTCOMES, all);
-      if (all.length === 0) return;
-      const headers = headersOf(all);
-      for (const name in headers) state.sink.setHeader(name, headers[name]!);
       let violated: string[] | undefined;
       let waitMs = 0;
       for (const outcome of outcomes) {
@@ -102,6 +99,7 @@ export const rateLimitFeature: Feature = {
         waitMs = Math.max(waitMs, outcome.resetMs);
       }
       if (violated === undefined) return;
+      const headers = headersOf(all);
       headers["Retry-After"] = String(secondsUntil(waitMs));
       throw new SecurityError("RATE_LIMITED", { headers, extensions: { "violated-policies": violated } });
     }
@@ -173,8 +171,17 @@ export const rateLimitFeature: Feature = {
     };
 
     const countsAuthentication = bruteForce !== undefined && bruteForce.countsAuthenticators;
+    /** The RateLimit headers of every limit the request met, set once when the head goes out. */
+    function beforeHead(state: RequestState): void {
+      const outcomes = state.extras.get(OUTCOMES) as LimitOutcome[] | undefined;
+      if (outcomes === undefined || outcomes.length === 0) return;
+      const headers = headersOf(outcomes);
+      for (const name in headers) state.sink.setHeader(name, headers[name]!);
+    }
+
     return {
       beforeAuth,
+      beforeHead,
       ...(countsAuthentication
         ? {
           onAuthFailure: (state: RequestState) => bruteForce.authenticationFailed(clientKey(state)),
