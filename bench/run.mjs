@@ -14,7 +14,9 @@
  *   --warmup=<s>            warm-up seconds per server and scenario (default 2; quick 0.5)
  *   --connections=<n>       autocannon connections (default 50)
  *   --frameworks=<list>     express,koa,fastify (default all)
- *   --scenarios=<list>      get-hot,post-hot,get-cold,get-hot-redis (default all)
+ *   --scenarios=<list>      get-hot,post-hot,get-cold,get-hot-redis,get-hot-stages (default all);
+ *                           get-hot-stages runs the Bulwark server again with one part of its
+ *                           policy left out at a time, for what each part costs in the server
  *   --cold-pool=<n>         tokens signed for cold mode (default 60000; quick 20000)
  *   --redis-url=<url>       Redis for the Redis scenario (default $REDIS_URL or redis://127.0.0.1:6379)
  *   --no-redis              skip the Redis scenario and micro-benchmarks
@@ -31,7 +33,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { machineInfo } from "./lib/machine.mjs";
 import { FRAMEWORKS, startServer } from "./lib/server-control.mjs";
 import { createSigningKey } from "./lib/tokens.mjs";
-import { consoleReport, markdownReport, SCENARIOS } from "./lib/report.mjs";
+import { consoleReport, LEFT_OUT, markdownReport, SCENARIOS } from "./lib/report.mjs";
 
 const BENCH_DIR = fileURLToPath(new URL("./", import.meta.url));
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -182,15 +184,21 @@ function format(result) {
 async function benchFramework(framework, options, keys, loader, redisOk, notes) {
   const wanted = options.scenarios.map((name) => ({ name, ...SCENARIOS[name] })).filter((s) => s.store !== "redis" || redisOk);
   // One process per server: `<kind>` with the memory store, `<kind>-redis` with Redis.
+  // A stage-cost kind is the Bulwark server with one part of its policy left out.
   const keyOf = (kind, scenario) => (scenario.store === "redis" && kind !== "bare" ? `${kind}-redis` : kind);
   const needed = new Map();
-  for (const scenario of wanted) for (const kind of scenario.kinds) needed.set(keyOf(kind, scenario), { kind, redis: scenario.store === "redis" && kind !== "bare" });
+  for (const scenario of wanted) {
+    for (const kind of scenario.kinds) {
+      const leftOut = LEFT_OUT[kind];
+      needed.set(keyOf(kind, scenario), { kind: leftOut === undefined ? kind : "bulwark", leaveOut: leftOut === undefined ? [] : [leftOut.part], redis: scenario.store === "redis" && kind !== "bare" });
+    }
+  }
   const measurements = wanted.reduce((n, s) => n + s.kinds.length, 0) * options.rounds;
   const ttlSeconds = Math.ceil(600 + measurements * (options.duration + 2) + needed.size * 3 * options.warmup);
   const servers = {};
   try {
-    for (const [key, { kind, redis }] of needed) {
-      servers[key] = await startServer(framework, kind, { jwks: keys.jwks, redisUrl: redis ? options.redisUrl : undefined, ttlSeconds });
+    for (const [key, { kind, leaveOut, redis }] of needed) {
+      servers[key] = await startServer(framework, kind, { jwks: keys.jwks, redisUrl: redis ? options.redisUrl : undefined, leaveOut, ttlSeconds });
     }
     for (const server of Object.values(servers)) {
       if (server.missing.length > 0) {

@@ -10,6 +10,22 @@ export const SCENARIOS = Object.freeze({
   "post-hot": { method: "post", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "POST /items (validated JSON body), hot tokens, memory store" },
   "get-cold": { method: "get", tokens: "cold", store: "memory", kinds: ["bare", "bulwark", "peer", "peer-jose"], title: "GET /items/:id, cold tokens (a new token on every request), memory store" },
   "get-hot-redis": { method: "get", tokens: "hot", store: "redis", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens, rate-limit counters in Redis" },
+  "get-hot-stages": {
+    method: "get",
+    tokens: "hot",
+    store: "memory",
+    kinds: ["bulwark", "without-headers", "without-ip-limit", "without-user-limit", "without-params", "without-filter"],
+    title: "Stage costs in the server: the Bulwark server of the hot GET with one part of its policy left out",
+  },
+});
+
+/** The Bulwark server kinds of the stage-cost scenario: the part of the policy each leaves out. */
+export const LEFT_OUT = Object.freeze({
+  "without-headers": { part: "headers", stage: "security headers (helmet's values, set on every response)" },
+  "without-ip-limit": { part: "ip-limit", stage: "rate limit by IP, before authentication" },
+  "without-user-limit": { part: "user-limit", stage: "rate limit by user, after authentication" },
+  "without-params": { part: "params", stage: "validation of params (JSON Schema, coercion)" },
+  "without-filter": { part: "filter", stage: "response allowlist (5 of 7 fields)" },
 });
 
 /** Bulwark/bare throughput targets with the hot tokens and the full policy. */
@@ -99,6 +115,7 @@ function table(header, rows) {
 function scenarioTables(run) {
   const parts = [];
   for (const [name, meta] of Object.entries(SCENARIOS)) {
+    if (name === "get-hot-stages") continue;
     const rows = [];
     for (const [fw, results] of Object.entries(run.frameworks)) {
       const scenario = results.scenarios[name];
@@ -191,12 +208,17 @@ unguarded routes. The parts, in CPU µs per request:
 - ownership: ${us("ownership:")}; response filter: ${us("response filter")}.
 
 Garbage collection is the other cost (the "GC pauses" column): what a request allocates and what
-outlives it. Bulwark's response guard hooks \`writeHead\`, \`write\` and \`end\` of every response
-with one set of shared functions and a small record per response, because three closures built
-per request made their objects survive young-generation collections and tripled GC time under
-load. On Express, every property added to a request or response object costs more than elsewhere:
-Express gives each of them the app's prototype, and V8 then builds a new hidden class for every
-property added, for Bulwark's few as for Express's own.
+outlives it. Bulwark's response guard hooks \`writeHead\`, \`write\` and \`end\` once, on Node's
+\`ServerResponse.prototype\`, and keeps one small record per response under a symbol: functions put
+on each response cost about 10 µs per request on Express (which swaps the prototype of its
+requests and responses, so V8 takes the slow path for later accesses to them), closures built per
+request made their objects survive young-generation collections, and a \`WeakMap\` of records made
+every young-generation collection slower as the request rate grew. For the same reason the
+Express adapter filters \`res.json\` through one wrapper on Express's response prototype. The
+RateLimit fields of every limit a request met are built and set once, as the head goes out.
+The rate limits cost more in the server than alone (see the stage costs): rate-limiter-flexible
+answers every consume through a chain of promises, whose hops and garbage the micro-benchmark's
+tight loop hides.
 
 With cold tokens the signature check dominates everything. Bulwark's cold verification costs
 ${us("JWT ES256 verify, cold")} µs of CPU and jose's \`jwtVerify\` alone ${us("jose jwtVerify alone")} µs (timed together): the difference is
@@ -206,8 +228,32 @@ ${us("jose jwtVerify, timed with")} µs of CPU per token one at a time, against 
 koa-jwt) and ${us("fast-jwt verify")} µs for fast-jwt (@fastify/jwt), which call node:crypto directly (WebCrypto
 runs each check as a job on libuv's thread pool, which also lets several run at once). That is why
 the cold target is measured against the peer stack verifying with jose. Under cold traffic the
-verified-token cache also works without paying off: every token is hashed, stored and later
-evicted, and the entries outlive young-generation collections (see the GC column).`;
+verified-token cache works without paying off: every token is hashed, stored and later evicted
+(eviction is a clock hand over a ring of slots, constant time; a \`Map\` used as a queue made
+each insertion skip the holes earlier deletions left, about 5 µs per cold token), and the entries
+outlive young-generation collections (see the GC column).`;
+}
+
+/** What each part of the policy costs in the server: CPU per request with it minus without it, per round. */
+function stageSection(run) {
+  const frameworks = Object.keys(run.frameworks).filter((fw) => run.frameworks[fw].scenarios["get-hot-stages"] !== undefined);
+  if (frameworks.length === 0) return "";
+  const cpu = (m) => (m.serverCpu * 1e6) / m.rps;
+  const costs = (fw, kind) => summary(run.frameworks[fw].scenarios["get-hot-stages"].rounds.map((r) => cpu(r.bulwark) - cpu(r[kind])));
+  const full = (fw) => summary(run.frameworks[fw].scenarios["get-hot-stages"].rounds.map((r) => cpu(r.bulwark)));
+  const rows = Object.entries(LEFT_OUT).map(([kind, { stage }]) => [stage, ...frameworks.map((fw) => range(costs(fw, kind), one))]);
+  rows.unshift(["whole Bulwark server (for reference)", ...frameworks.map((fw) => range(full(fw), one))]);
+  return `## Stage costs in the server
+
+Each part of the hot GET policy, measured in the running server: the Bulwark server is run again
+with that one part left out, in the same rounds, and the part's cost is the server CPU time per
+request with it minus without it (µs, median over rounds, min–max in brackets). Unlike the
+micro-benchmarks below, this includes everything the part causes in the server: its promises and
+garbage, the headers it adds to every response (Node validates and writes each one; a rate
+limit's RateLimit fields), and the kernel's share of sending them. Differences of about a
+microsecond are within the noise of one machine.
+
+${table(["Stage", ...frameworks.map((fw) => NAMES[fw])], rows)}`;
 }
 
 function machineLines(run) {
@@ -229,6 +275,8 @@ export function consoleReport(run) {
     const { frameworks, rows } = targetRows(run);
     parts.push(table(["Target", ...frameworks.map((f) => NAMES[f])], rows));
     parts.push(scenarioTables(run));
+    const stages = stageSection(run);
+    if (stages !== "") parts.push(stages);
   }
   if (run.micro !== undefined) parts.push(microTable(run.micro));
   if (run.memory?.output !== undefined) parts.push(`memory store, one million keys (${run.memory.command}):\n${run.memory.output}`);
@@ -268,6 +316,8 @@ ${scenarioTables(run)}`);
   }
   const budget = budgetSection(run);
   if (budget !== "") sections.push(budget);
+  const stages = stageSection(run);
+  if (stages !== "") sections.push(stages);
   sections.push(`## Core stages
 
 Each stage of Bulwark's core timed alone on the built \`@bulwark/core\` (\`node bench/micro.mjs\`),

@@ -14,11 +14,12 @@ export const KINDS = Object.freeze(["bare", "bulwark", "peer", "peer-jose"]);
 export const FRAMEWORKS = Object.freeze(["express", "koa", "fastify"]);
 
 /**
- * Starts `servers/<framework>-<kind>.mjs` in its own process and resolves once it listens:
+ * Starts `servers/<framework>-<kind>.mjs` in its own process (a Bulwark server without the
+ * `leaveOut` parts of its policy, when given) and resolves once it listens:
  * `{ name, url, port, missing, stop() }`. Rejects (and kills it) when it does not start in time.
  */
-export function startServer(framework, kind, { jwks, redisUrl, ttlSeconds = 900, startTimeoutMs = 20_000 }) {
-  const env = { ...process.env, BENCH_JWKS: JSON.stringify(jwks), BENCH_TTL: String(ttlSeconds) };
+export function startServer(framework, kind, { jwks, redisUrl, leaveOut = [], ttlSeconds = 900, startTimeoutMs = 20_000 }) {
+  const env = { ...process.env, BENCH_JWKS: JSON.stringify(jwks), BENCH_TTL: String(ttlSeconds), BENCH_LEAVE_OUT: leaveOut.join(",") };
   delete env.BENCH_REDIS_URL;
   if (redisUrl !== undefined) env.BENCH_REDIS_URL = redisUrl;
   const child = fork(SERVER_MAIN, [`${framework}-${kind}`], { env, stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: [] });
@@ -40,7 +41,7 @@ export function startServer(framework, kind, { jwks, redisUrl, ttlSeconds = 900,
     child.once("message", (message) => {
       clearTimeout(timer);
       resolve({
-        name: message.name,
+        name: leaveOut.length === 0 ? message.name : `${message.name} without ${leaveOut.join(", ")}`,
         framework,
         kind,
         port: message.port,

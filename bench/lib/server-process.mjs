@@ -18,6 +18,8 @@ export function benchSettings() {
     redisUrl: process.env.BENCH_REDIS_URL || undefined,
     /** Seconds after which the server exits whatever happens. */
     ttlSeconds: Number(process.env.BENCH_TTL ?? 900),
+    /** Parts of the Bulwark policy to leave out (the stage-cost measurement); see bulwark-setup.mjs. */
+    leaveOut: (process.env.BENCH_LEAVE_OUT ?? "").split(",").filter(Boolean),
   };
 }
 
