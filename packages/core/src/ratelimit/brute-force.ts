@@ -116,13 +116,17 @@ export class BruteForceGuard {
     if (standing.locked) throw lockedOut(toStatus(standing));
   }
 
-  /** A successful authentication from `clientKey`: refused while the IP is locked out (no success oracle). */
-  async authenticationSucceeded(clientKey: string): Promise<void> {
+  /**
+   * A successful authentication from `clientKey`: refused while the IP is locked out (no success
+   * oracle). `undefined` when there is nothing to wait for.
+   */
+  authenticationSucceeded(clientKey: string): Promise<void> | undefined {
     // In memory, an empty table means no failure is on record, so no lockout: every request with
-    // a valid credential would otherwise pay a store read for nothing.
-    if (this.ip === undefined || this.localTable?.size === 0) return;
-    const standing = await this.look(this.ip, clientKey);
-    if (standing.locked) throw lockedOut(toStatus(standing));
+    // a valid credential would otherwise pay a store read for nothing (and a promise).
+    if (this.ip === undefined || this.localTable?.size === 0) return undefined;
+    return this.look(this.ip, clientKey).then((standing) => {
+      if (standing.locked) throw lockedOut(toStatus(standing));
+    });
   }
 
   private keysOf(key: BruteForceKey): AttemptKeys {

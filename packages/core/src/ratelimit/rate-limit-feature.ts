@@ -78,16 +78,19 @@ export const rateLimitFeature: Feature = {
       return compiled;
     }
 
-    async function enforce(rules: readonly RuleLimiter[], state: RequestState): Promise<void> {
-      const outcomes: LimitOutcome[] = [];
+    /** Consumes every rule's points; settles once all have answered (`undefined`: none applied). */
+    function enforce(rules: readonly RuleLimiter[], state: RequestState): Promise<void> | undefined {
       if (rules.length === 1) {
-        const outcome = await rules[0]!.consume(state);
-        if (outcome !== undefined) outcomes.push(outcome);
-      } else {
-        const pending: Promise<LimitOutcome | undefined>[] = [];
-        for (const rule of rules) pending.push(rule.consume(state));
-        for (const outcome of await Promise.all(pending)) if (outcome !== undefined) outcomes.push(outcome);
+        const pending = rules[0]!.consume(state);
+        return pending?.then((outcome) => record(state, outcome === undefined ? [] : [outcome]));
       }
+      const pending: (Promise<LimitOutcome | undefined> | undefined)[] = [];
+      for (const rule of rules) pending.push(rule.consume(state));
+      return Promise.all(pending).then((answers) => record(state, answers.filter((outcome) => outcome !== undefined)));
+    }
+
+    /** Keeps the outcomes for the RateLimit fields; throws when a limit refused. */
+    function record(state: RequestState, outcomes: readonly LimitOutcome[]): void {
       const earlier = state.extras.get(OUTCOMES) as LimitOutcome[] | undefined;
       const all = earlier === undefined ? outcomes : earlier.concat(outcomes);
       state.extras.set(OUTCOMES, all);

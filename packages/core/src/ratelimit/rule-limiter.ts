@@ -74,20 +74,22 @@ export class RuleLimiter {
 
   /**
    * Consumes the request's points. Resolves with how the limit stands (`limited` when it refused),
-   * or `undefined` when the rule does not apply or the store failed with `onStoreError: "open"`.
+   * or `undefined` when the store failed with `onStoreError: "open"`; `undefined` at once when the
+   * rule does not apply.
    */
-  async consume(state: RequestState): Promise<LimitOutcome | undefined> {
+  consume(state: RequestState): Promise<LimitOutcome | undefined> | undefined {
     const key = this.key(state);
     if (key === undefined) return undefined;
-    let result: RateLimiterRes;
-    let limited = false;
-    try {
-      result = await this.consumer.consume(key, this.cost);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) return this.storeFailed(error);
-      result = error;
-      limited = true;
-    }
+    return this.consumer.consume(key, this.cost).then(this.allowed, this.refused);
+  }
+
+  // Bound once: a closure per request would be garbage per request.
+  private readonly allowed = (result: RateLimiterRes): LimitOutcome => this.outcome(result, false);
+
+  private readonly refused = (error: unknown): LimitOutcome | undefined =>
+    error instanceof RateLimiterRes ? this.outcome(error, true) : this.storeFailed(error);
+
+  private outcome(result: RateLimiterRes, limited: boolean): LimitOutcome {
     return {
       name: this.name,
       policyItem: this.items[this.tight]!,

@@ -290,6 +290,25 @@ describe("route and global settings", () => {
     }
   });
 
+  it("goes on with the later parts after an async validator, and reports every part's errors", async () => {
+    const asyncQuery = z.object({ page: z.coerce.number().int() }).refine(async (v) => v.page < 10, "page too far");
+    const app = await startApp({}, [
+      { method: "post", path: "/mixed", policy: { public: true, query: asyncQuery, body: bodyJson } },
+    ]);
+    try {
+      const both = await app.request.post("/mixed?page=20").send({ name: "", quantity: 0 });
+      expect(both.status).toBe(400);
+      const paths = errorsOf(both).map((e) => e.path);
+      expect(paths).toContain("/query");
+      expect(paths).toEqual(expect.arrayContaining(["/body/name", "/body/quantity"]));
+      const accepted = await app.request.post("/mixed?page=2").send({ name: "n", quantity: 3 });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toMatchObject({ query: { page: 2 }, body: { name: "n", quantity: 3 } });
+    } finally {
+      await app.close();
+    }
+  });
+
   it("compiles draft-07 schemas when $schema says so", async () => {
     const app = await startApp({}, [
       { method: "post", path: "/d7", policy: { public: true, body: { $schema: "http://json-schema.org/draft-07/schema#", type: "object", definitions: { n: { type: "integer" } }, properties: { n: { $ref: "#/definitions/n" } } } } },

@@ -14,7 +14,7 @@ import { compileInput } from "./compile-input.js";
 import { validationError } from "./field-errors.js";
 import { compileOpenApi, type OpenApiValidator } from "./openapi/openapi-validator.js";
 import { OPENAPI_RULE, openApiSettings, type OpenApiOption } from "./openapi/openapi-options.js";
-import type { PartValidator } from "./part-validator.js";
+import type { PartOutcome, PartValidator } from "./part-validator.js";
 import { ResponseValidationError } from "./response-validation-error.js";
 import type { RequestPart } from "./schema.js";
 import { resolveValidationOptions, VALIDATION_SHAPE, type ValidationOptions } from "./validation-options.js";
@@ -56,8 +56,39 @@ export const validationFeature: Feature = {
       return replaced.body ? replaced.body.value : request.body;
     }
 
+    /** Notes one validator's outcome. */
+    function take(validator: PartValidator, outcome: PartOutcome, errors: FieldError[], replaced: Replacements): void {
+      if (!outcome.ok) errors.push(...outcome.errors);
+      else if (validator.part === "body") replaced.body = { value: outcome.value };
+      else if (validator.part !== "headers") replaced[validator.part] = outcome.value as Record<string, unknown>;
+    }
+
+    /** Refuses the request, or puts the validated values in its place. */
+    function finish(state: RequestState, errors: FieldError[], replaced: Replacements): void {
+      if (errors.length > 0) throw validationError(errors, options.status, options.maxErrors);
+      const { request } = state;
+      if (replaced.params) request.params = replaced.params as Record<string, string>;
+      if (replaced.query) {
+        request.query = replaced.query as QueryMap;
+        state.queryReplaced = true;
+      }
+      if (replaced.body) request.body = replaced.body.value;
+    }
+
+    /** The rest of the validators once one answered with a promise (an async Standard Schema). */
+    async function finishLater(state: RequestState, validators: readonly PartValidator[], from: number, first: Promise<PartOutcome>, errors: FieldError[], replaced: Replacements): Promise<void> {
+      take(validators[from]!, await first, errors, replaced);
+      for (let i = from + 1; i < validators.length; i++) {
+        const validator = validators[i]!;
+        take(validator, await validator.run(inputOf(state, validator.part, replaced), state.bodyFormat), errors, replaced);
+      }
+      finish(state, errors, replaced);
+    }
+
     function buildStep(validators: readonly PartValidator[], api: OpenApiValidator | undefined): Step {
-      return async function validateRequest(state) {
+      // Synchronous while every validator is (JSON Schema, zod without async refinements), so
+      // that the engine need not wait a turn for it.
+      return function validateRequest(state) {
         const errors: FieldError[] = [];
         const replaced: Replacements = {};
         const match = api?.find(state);
@@ -67,21 +98,15 @@ export const validationFeature: Feature = {
           else Object.assign(replaced, { params: frameworkParams(state, outcome.params), query: outcome.query, body: outcome.body });
         }
         if (errors.length === 0) {
-          for (const validator of validators) {
-            const outcome = await validator.run(inputOf(state, validator.part, replaced), state.bodyFormat);
-            if (!outcome.ok) errors.push(...outcome.errors);
-            else if (validator.part === "body") replaced.body = { value: outcome.value };
-            else if (validator.part !== "headers") replaced[validator.part] = outcome.value as Record<string, unknown>;
+          for (let i = 0; i < validators.length; i++) {
+            const validator = validators[i]!;
+            const outcome = validator.run(inputOf(state, validator.part, replaced), state.bodyFormat);
+            if (outcome instanceof Promise) return finishLater(state, validators, i, outcome, errors, replaced);
+            take(validator, outcome, errors, replaced);
           }
         }
-        if (errors.length > 0) throw validationError(errors, options.status, options.maxErrors);
-        const { request } = state;
-        if (replaced.params) request.params = replaced.params as Record<string, string>;
-        if (replaced.query) {
-          request.query = replaced.query as QueryMap;
-          state.queryReplaced = true;
-        }
-        if (replaced.body) request.body = replaced.body.value;
+        finish(state, errors, replaced);
+        return undefined;
       };
     }
 
