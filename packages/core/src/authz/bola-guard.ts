@@ -14,8 +14,11 @@ import { DEFAULT_BOLA, type BolaOptions, type ResolvedBola } from "./authz-optio
 
 /** The enumeration detector of one engine. */
 export interface BolaGuard {
-  /** Throws 429 AUTHZ_ENUMERATION_BLOCKED while the principal is blocked (503 if the store fails, unless failOpen). */
-  assertNotBlocked(state: RequestState, principal: Principal): Promise<void>;
+  /**
+   * Throws 429 AUTHZ_ENUMERATION_BLOCKED while the principal is blocked (503 if the store fails,
+   * unless failOpen). `undefined` when no block can be on record, so there is nothing to wait for.
+   */
+  assertNotBlocked(state: RequestState, principal: Principal): Promise<void> | undefined;
   /** Counts one denial; throws 429 when this denial trips the block. */
   recordDenial(state: RequestState, principal: Principal): Promise<void>;
   /** Counts one denial without waiting (for `authorize()` in a handler); never throws. */
@@ -35,10 +38,17 @@ export function resolveBola(option: BolaOptions | boolean | undefined): Resolved
 }
 
 const NO_GUARD: BolaGuard = {
-  assertNotBlocked: async () => undefined,
+  assertNotBlocked: () => undefined,
   recordDenial: async () => undefined,
   recordDenialLater: () => undefined,
 };
+
+/**
+ * Memory stores some detector has written a block to. In process memory, a store no block was
+ * ever written to holds none, so the read before every ownership check can be skipped. (Blocks in
+ * a shared store may come from any instance, so a Redis store is always read.)
+ */
+const storesWithBlocks = new WeakSet<SecurityStore>();
 
 /** Builds the detector; a no-op when `settings` is undefined (`bola: false`). */
 export function bolaGuard(settings: ResolvedBola | undefined, store: SecurityStore, emit: Emit, now: () => number): BolaGuard {
@@ -60,25 +70,31 @@ export function bolaGuard(settings: ResolvedBola | undefined, store: SecuritySto
       if (denials === threshold + 1) emit("bola.suspected", state, "AUTHZ_ENUMERATION_SUSPECTED", { denials, windowSeconds });
       return denials;
     }
+    storesWithBlocks.add(store);
     await store.set(`bola:block:${key}`, String(now() + blockMs), blockMs);
     return denials;
   }
 
   const blocks = (denials: number) => blockMs > 0 && denials > threshold;
 
+  /** Throws while the principal's block is on record. */
+  async function readBlock(principal: Principal): Promise<void> {
+    let until: string | undefined;
+    try {
+      until = await store.get(`bola:block:${principalKey(principal)}`);
+    } catch (error) {
+      if (failOpen) return;
+      throw new SecurityError("SERVICE_UNAVAILABLE", { cause: error });
+    }
+    if (until === undefined) return;
+    const seconds = Math.ceil((Number(until) - now()) / 1000);
+    throw blockedError(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, blockSeconds) : blockSeconds);
+  }
+
   return {
-    async assertNotBlocked(_state, principal) {
-      if (blockMs === 0) return;
-      let until: string | undefined;
-      try {
-        until = await store.get(`bola:block:${principalKey(principal)}`);
-      } catch (error) {
-        if (failOpen) return;
-        throw new SecurityError("SERVICE_UNAVAILABLE", { cause: error });
-      }
-      if (until === undefined) return;
-      const seconds = Math.ceil((Number(until) - now()) / 1000);
-      throw blockedError(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, blockSeconds) : blockSeconds);
+    assertNotBlocked(_state, principal) {
+      if (blockMs === 0 || (store.kind === "memory" && !storesWithBlocks.has(store))) return undefined;
+      return readBlock(principal);
     },
     async recordDenial(state, principal) {
       let denials: number;

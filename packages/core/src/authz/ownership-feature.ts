@@ -8,7 +8,9 @@
  */
 import { checkRule, checkShape, isPlainObject, type Rule, type Shape } from "../config/shape.js";
 import { SecurityError } from "../errors/security-error.js";
+import type { Principal } from "../context/principal.js";
 import { STAGE, type Feature } from "../pipeline/feature.js";
+import type { RequestState } from "../pipeline/request-state.js";
 import type { OwnerIds, OwnsPolicy } from "./authz-policy.js";
 import { bolaGuard, resolveBola } from "./bola-guard.js";
 import { createContextAuthorizer, registerContextAuthorizer } from "./context-authorizer.js";
@@ -53,6 +55,11 @@ function warnUnknownRoles(roles: readonly string[] | undefined, where: string, m
   for (const role of roles ?? []) {
     if (!model.knows(role)) warn("BULWARK_UNKNOWN_ROLE", `Bulwark: ${where} names "${role}", which rbac.roles does not define; only principals holding exactly that role bypass ownership.`);
   }
+}
+
+/** Whether `load` answered with a promise (or another thenable) rather than the object. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** The ownership feature. */
@@ -103,29 +110,46 @@ export const ownershipFeature: Feature = {
         }, model);
         const forbid = (rule.deny ?? defaults.deny ?? 404) === 403;
         const { load } = rule;
+        /** Refuses a request for an object the principal may not have (and counts the denial). */
+        async function deny(state: RequestState, principal: Principal, missing: boolean): Promise<never> {
+          if (missing) {
+            await bola.recordDenial(state, principal);
+            throw new SecurityError("NOT_FOUND");
+          }
+          // With 404 the refusal itself reads as "not found"; this event tells what it was.
+          if (!forbid) emit("ownership.denied", state, "AUTHZ_NOT_OWNER", { answered: 404 });
+          try {
+            await bola.recordDenial(state, principal);
+          } catch (blocked) {
+            if (forbid) emit("ownership.denied", state, "AUTHZ_NOT_OWNER", { answered: 429 });
+            throw blocked;
+          }
+          throw forbid ? new SecurityError("AUTHZ_NOT_OWNER") : new SecurityError("NOT_FOUND", { reported: true });
+        }
+
+        /** Checks the loaded object; `undefined` when the principal owns it (nothing to wait for). */
+        function judge(state: RequestState, principal: Principal, object: unknown): Promise<never> | undefined {
+          if (object === undefined || object === null) return deny(state, principal, true);
+          if (!check.bypasses(principal) && !check.owns(principal, object)) return deny(state, principal, false);
+          state.context.resource = object;
+          return undefined;
+        }
+
+        function loadAndJudge(state: RequestState, principal: Principal): Promise<void> | undefined {
+          const loaded = load(state.request, principal);
+          if (isThenable(loaded)) return Promise.resolve(loaded).then((object) => judge(state, principal, object));
+          return judge(state, principal, loaded);
+        }
+
         return {
           stage: STAGE.ownership,
-          async step(state) {
+          // Synchronous when no block can be on record and `load` answers synchronously.
+          step(state) {
             const principal = state.context.principal;
             if (principal === undefined) throw new SecurityError("AUTH_REQUIRED");
-            await bola.assertNotBlocked(state, principal);
-            const object = await load(state.request, principal);
-            if (object === undefined || object === null) {
-              await bola.recordDenial(state, principal);
-              throw new SecurityError("NOT_FOUND");
-            }
-            if (!check.bypasses(principal) && !check.owns(principal, object)) {
-              // With 404 the refusal itself reads as "not found"; this event tells what it was.
-              if (!forbid) emit("ownership.denied", state, "AUTHZ_NOT_OWNER", { answered: 404 });
-              try {
-                await bola.recordDenial(state, principal);
-              } catch (blocked) {
-                if (forbid) emit("ownership.denied", state, "AUTHZ_NOT_OWNER", { answered: 429 });
-                throw blocked;
-              }
-              throw forbid ? new SecurityError("AUTHZ_NOT_OWNER") : new SecurityError("NOT_FOUND", { reported: true });
-            }
-            state.context.resource = object;
+            const blocked = bola.assertNotBlocked(state, principal);
+            if (blocked !== undefined) return blocked.then(() => loadAndJudge(state, principal));
+            return loadAndJudge(state, principal);
           },
         };
       },
