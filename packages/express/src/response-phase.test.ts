@@ -1,5 +1,5 @@
 /**
- * The response phase on Express with what apps do around it: sub-apps (which swap the prototype of
+ * The response phase on Express with what apps do around it: res.jsonp, sub-apps (which swap the prototype of
  * the request and response), their own `res.json` wrappers before or after Bulwark, and two
  * apps in one process, one with Bulwark and one without.
  */
@@ -57,6 +57,22 @@ describe("response filtering on Express", () => {
       expect(res.body).toEqual({ id: "a1", owner: "u1" });
     }
     expect(seen).toHaveLength(2);
+  });
+
+  it("filters res.jsonp like res.json, with or without a callback", async () => {
+    const app = express();
+    const { secure, errors } = bulwark();
+    app.use(secure());
+    app.get("/record", secure({ ...ALLOWED, query: { type: "object", properties: { callback: { type: "string", maxLength: 20 } } } }), (_req, res) => void res.jsonp(RECORD));
+    app.use(errors());
+
+    const plain = await request(app).get("/record");
+    expect(plain.status).toBe(200);
+    expect(plain.body).toEqual({ id: "a1", owner: "u1" });
+    const wrapped = await request(app).get("/record?callback=show");
+    expect(wrapped.status).toBe(200);
+    expect(wrapped.text).toContain("show(");
+    expect(wrapped.text).not.toContain("internal only");
   });
 
   it("leaves the responses of an app without Bulwark untouched", async () => {
