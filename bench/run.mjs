@@ -184,8 +184,13 @@ function format(result) {
 async function benchFramework(framework, options, keys, loader, redisOk, notes) {
   const wanted = options.scenarios.map((name) => ({ name, ...SCENARIOS[name] })).filter((s) => s.store !== "redis" || redisOk);
   // One process per server: `<kind>` with the memory store, `<kind>-redis` with Redis.
-  // A stage-cost kind is the Bulwark server with one part of its policy left out.
-  const keyOf = (kind, scenario) => (scenario.store === "redis" && kind !== "bare" ? `${kind}-redis` : kind);
+  // A stage-cost kind is the Bulwark server with one part of its policy left out; the complete
+  // server it is compared with is a fresh process too, not the one that served the other
+  // scenarios (whose token cache and heap a long run has filled).
+  const keyOf = (kind, scenario) => {
+    if (scenario.stages === true) return `${kind}-stages`;
+    return scenario.store === "redis" && kind !== "bare" ? `${kind}-redis` : kind;
+  };
   const needed = new Map();
   for (const scenario of wanted) {
     for (const kind of scenario.kinds) {

@@ -15,6 +15,7 @@ export const SCENARIOS = Object.freeze({
     tokens: "hot",
     store: "memory",
     kinds: ["bulwark", "without-headers", "without-ip-limit", "without-user-limit", "without-params", "without-filter"],
+    stages: true,
     title: "Stage costs in the server: the Bulwark server of the hot GET with one part of its policy left out",
   },
 });
@@ -238,20 +239,22 @@ outlive young-generation collections (see the GC column).`;
 function stageSection(run) {
   const frameworks = Object.keys(run.frameworks).filter((fw) => run.frameworks[fw].scenarios["get-hot-stages"] !== undefined);
   if (frameworks.length === 0) return "";
-  const cpu = (m) => (m.serverCpu * 1e6) / m.rps;
+  const cpu = (m) => (m.serverUserCpu * 1e6) / m.rps;
   const costs = (fw, kind) => summary(run.frameworks[fw].scenarios["get-hot-stages"].rounds.map((r) => cpu(r.bulwark) - cpu(r[kind])));
   const full = (fw) => summary(run.frameworks[fw].scenarios["get-hot-stages"].rounds.map((r) => cpu(r.bulwark)));
   const rows = Object.entries(LEFT_OUT).map(([kind, { stage }]) => [stage, ...frameworks.map((fw) => range(costs(fw, kind), one))]);
-  rows.unshift(["whole Bulwark server (for reference)", ...frameworks.map((fw) => range(full(fw), one))]);
+  rows.unshift(["whole Bulwark server, user-space CPU (for reference)", ...frameworks.map((fw) => range(full(fw), one))]);
   return `## Stage costs in the server
 
 Each part of the hot GET policy, measured in the running server: the Bulwark server is run again
-with that one part left out, in the same rounds, and the part's cost is the server CPU time per
-request with it minus without it (µs, median over rounds, min–max in brackets). Unlike the
-micro-benchmarks below, this includes everything the part causes in the server: its promises and
-garbage, the headers it adds to every response (Node validates and writes each one; a rate
-limit's RateLimit fields), and the kernel's share of sending them. Differences of about a
-microsecond are within the noise of one machine.
+with that one part left out (each a fresh process, like the complete one it is compared with), in
+the same rounds, and the part's cost is the server's user-space CPU time per request with it minus
+without it (µs, median over rounds, min–max in brackets). Unlike the micro-benchmarks below, this
+includes everything the part causes in the process: its promises and garbage, and the headers it
+adds to every response (Node validates and writes each one; a rate limit's RateLimit fields). The
+kernel's time is left out: it depends on the throughput itself (a faster server sends more
+responses per system call), so it would credit each part with more than it costs. Differences of
+about a microsecond are within the noise of one machine.
 
 ${table(["Stage", ...frameworks.map((fw) => NAMES[fw])], rows)}`;
 }
