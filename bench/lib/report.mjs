@@ -253,8 +253,10 @@ without it (µs, median over rounds, min–max in brackets). Unlike the micro-be
 includes everything the part causes in the process: its promises and garbage, and the headers it
 adds to every response (Node validates and writes each one; a rate limit's RateLimit fields). The
 kernel's time is left out: it depends on the throughput itself (a faster server sends more
-responses per system call), so it would credit each part with more than it costs. Differences of
-about a microsecond are within the noise of one machine.
+responses per system call), so it would credit each part with more than it costs. Each figure
+compares two processes, and a process's speed varies by several percent from one start to the
+next (what the JIT compiles, where the heap lands), so read these as sizes, not exact costs: a
+difference of a few microseconds is within that noise, and the parts need not add up to the whole.
 
 ${table(["Stage", ...frameworks.map((fw) => NAMES[fw])], rows)}`;
 }
