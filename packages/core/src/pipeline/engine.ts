@@ -92,6 +92,19 @@ function mergeApis(apis: readonly Readonly<Record<string, unknown>>[]): Record<s
   return merged;
 }
 
+/**
+ * Runs `steps` in order, waiting only for those that return a promise: each wait is a turn of the
+ * microtask queue, and most steps finish synchronously on a warm cache. `undefined` when every
+ * step did.
+ */
+function runSteps(steps: readonly Step[], state: RequestState, from = 0): Promise<void> | undefined {
+  for (let i = from; i < steps.length; i++) {
+    const pending = steps[i]!(state);
+    if (pending !== undefined) return pending.then(() => runSteps(steps, state, i + 1));
+  }
+  return undefined;
+}
+
 /** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */
 function isCorsPreflight(request: SecurityRequest): boolean {
   return request.method === "OPTIONS" && request.headers["origin"] !== undefined && request.headers["access-control-request-method"] !== undefined;
@@ -110,9 +123,9 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
 
   const beforeAuth = runtimes.map((r) => r.beforeAuth).filter((s): s is Step => s !== undefined);
   const afterAuth = runtimes.map((r) => r.afterAuth).filter((s): s is Step => s !== undefined);
-  const onAuthFailure = runtimes.map((r) => r.onAuthFailure).filter((s) => s !== undefined);
-  const onAuthSuccess = runtimes.map((r) => r.onAuthSuccess).filter((s) => s !== undefined);
-  const beforeHead = runtimes.map((r) => r.beforeHead).filter((s) => s !== undefined);
+  const onAuthFailure = runtimes.map((r) => r.onAuthFailure).filter((s): s is Step => s !== undefined);
+  const onAuthSuccess = runtimes.map((r) => r.onAuthSuccess).filter((s): s is Step => s !== undefined);
+  const beforeHead = runtimes.map((r) => r.beforeHead).filter((s): s is (state: RequestState) => void => s !== undefined);
   const claimedKeys = new Set(runtimes.flatMap((r) => r.policyKeys ?? []));
   const api = mergeApis(runtimes.map((r) => r.api ?? {}));
   const { limits, contentTypes, headers } = config;
@@ -149,10 +162,8 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       // An empty document is not JSON; a JSON API should not guess what the client meant.
       throw new SecurityError("MALFORMED_JSON");
     }
-    for (const step of beforeAuth) {
-      const pending = step(state);
-      if (pending !== undefined) await pending;
-    }
+    const limited = runSteps(beforeAuth, state);
+    if (limited !== undefined) await limited;
     if (body.kind === "stream" && state.bodyFormat !== undefined) {
       const bytes = await body.read(limits.bodyBytes);
       request.body = parseBody(bytes, state.bodyFormat, limits);
@@ -161,10 +172,8 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       request.body = body.value;
     }
     await authenticate(state);
-    for (const step of afterAuth) {
-      const pending = step(state);
-      if (pending !== undefined) await pending;
-    }
+    const checked = runSteps(afterAuth, state);
+    if (checked !== undefined) await checked;
   }
 
   function isHttps(request: SecurityRequest): boolean {
@@ -179,20 +188,16 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       try {
         principal = await authenticator.authenticate(state.request, config.services);
       } catch (error) {
-        for (const hook of onAuthFailure) {
-          const pending = hook!(state);
-          if (pending !== undefined) await pending;
-        }
+        const counted = runSteps(onAuthFailure, state);
+        if (counted !== undefined) await counted;
         throw error;
       }
       if (principal !== undefined) {
         state.context.principal = principal;
         state.sink.setHeader("cache-control", "no-store");
         emit("auth.succeeded", state, undefined, { method: principal.authMethod });
-        for (const hook of onAuthSuccess) {
-          const pending = hook!(state);
-          if (pending !== undefined) await pending;
-        }
+        const recorded = runSteps(onAuthSuccess, state);
+        if (recorded !== undefined) await recorded;
         return;
       }
     }
@@ -228,12 +233,8 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       async run(state) {
         state.guarded = true;
         state.transformResponse = transformResponse;
-        // A step that finished synchronously is not awaited: each await is a turn of the
-        // microtask queue, and most steps are synchronous on a warm cache.
-        for (const step of steps) {
-          const pending = step(state);
-          if (pending !== undefined) await pending;
-        }
+        const pending = runSteps(steps, state);
+        if (pending !== undefined) await pending;
       },
     };
   }
@@ -245,7 +246,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   function prepareHead(state: RequestState): void {
     if (state.headPrepared) return;
     state.headPrepared = true;
-    for (const hook of beforeHead) hook!(state);
+    for (const hook of beforeHead) hook(state);
   }
 
   function respond(state: RequestState, payload: unknown): unknown {
