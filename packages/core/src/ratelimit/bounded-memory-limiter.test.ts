@@ -32,6 +32,18 @@ describe("bounded memory limiter", () => {
     expect(await consume(limiter, "k")).toMatchObject({ refused: false, consumedPoints: 1, isFirstInDuration: true });
   });
 
+  it("answers consumes of one key in the same turn as if they came one after another", async () => {
+    // The library reads the store's answer a turn later; a later consume must not change it.
+    jest.useFakeTimers({ now: 2_000_000 });
+    const limiter = new BoundedMemoryLimiter({ points: 2, duration: 10, blockDuration: 60, keyPrefix: "t", table: new BoundedCounterTable(10) });
+    const answers = await Promise.all([1, 2, 3, 4].map(() => consume(limiter, "k")));
+    expect(answers.map((a) => [a.refused, a.consumedPoints])).toEqual([[false, 1], [false, 2], [true, 3], [true, 4]]);
+    // The consume that crossed the limit blocked the key for blockDuration, not just the window.
+    expect(answers[2]!.msBeforeNext).toBe(60_000);
+    jest.setSystemTime(2_000_000 + 30_000);
+    expect((await consume(limiter, "k")).refused).toBe(true);
+  });
+
   it("holds one counter at most with a bound of one", async () => {
     const table = new BoundedCounterTable(1);
     const limiter = new BoundedMemoryLimiter({ points: 1, duration: 60, keyPrefix: "t", table });

@@ -146,14 +146,20 @@ export class BoundedMemoryLimiter extends StoreAbstract {
     return operations._consume(key, pointsToConsume, options);
   }
 
-  /** Store step of the library: atomic (single-threaded) increment, or replace with `forceExpire`. */
+  /**
+   * Store step of the library: atomic (single-threaded) increment, or replace with `forceExpire`.
+   * The library reads the answer a turn later, so it gets a copy: another consume of the same key
+   * in between must not change what this one sees (a lockout would otherwise be skipped).
+   */
   _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<Counter> {
-    return Promise.resolve(this.table.upsert(rlKey, points, msDuration, forceExpire));
+    const counter = this.table.upsert(rlKey, points, msDuration, forceExpire);
+    return Promise.resolve(new Counter(counter.value, counter.expiresAt));
   }
 
-  /** Store step of the library: the raw counter or `null`. */
+  /** Store step of the library: a copy of the counter, or `null`. */
   _get(rlKey: string): Promise<Counter | null> {
-    return Promise.resolve(this.table.get(rlKey) ?? null);
+    const counter = this.table.get(rlKey);
+    return Promise.resolve(counter === undefined ? null : new Counter(counter.value, counter.expiresAt));
   }
 
   /** Store step of the library: drop the counter. */
