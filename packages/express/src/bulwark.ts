@@ -61,44 +61,90 @@ export interface BulwarkExpress extends BulwarkApi {
 export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
   const engine = createEngine(config, FEATURES);
 
-  function begin(req: WithState, res: Response): { state: RequestState; ready: Promise<void> } {
+  /** Begins Bulwark's work on a request: state, slot, response guard. */
+  function begin(req: WithState, res: Response): RequestState {
     const state = engine.start(toSecurityRequest(req), sinkFor(res));
     beginSlot(req, engine, state);
     guardResponse(engine, res, state);
+    return state;
+  }
+
+  /**
+   * The engine's global layer, then the body it parsed onto `req`: `undefined` when it finished
+   * at once, else a promise. A refusal is thrown, or rejects the promise.
+   */
+  function runGlobal(req: WithState, state: RequestState): Promise<void> | undefined {
     const parsed = req._body === true || req.body !== undefined;
     const body: BodyAccess = parsed
       ? { kind: "parsed", value: req.body }
       : { kind: "stream", read: (limit) => readBody(req, req.headers, limit) };
-    const ready = engine.global(state, body).then(() => {
-      if (!parsed && state.request.body !== undefined) req.body = state.request.body;
-    });
-    return { state, ready };
+    const pending = engine.global(state, body);
+    if (parsed) return pending;
+    if (pending === undefined) {
+      takeBody(req, state);
+      return undefined;
+    }
+    return pending.then(() => takeBody(req, state));
   }
+
+  function takeBody(req: WithState, state: RequestState): void {
+    if (state.request.body !== undefined) req.body = state.request.body;
+  }
+
+  function fail(res: Response, state: RequestState, error: unknown): void {
+    writeProblem(res, engine.problem(error, state), engine);
+  }
+
+  // `next()` is always called outside the try blocks below: an error the app throws is the app's
+  // (Express handles it), not a refusal of Bulwark's.
 
   function globalLayer(): RequestHandler {
     return function bulwarkGlobal(req: WithState, res: Response, next: NextFunction) {
       if (stateOf(req) !== undefined) return next();
-      const { state, ready } = begin(req, res);
-      ready.then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, state), engine));
+      const state = begin(req, res);
+      let pending: Promise<void> | undefined;
+      try {
+        pending = runGlobal(req, state);
+      } catch (error) {
+        return fail(res, state, error);
+      }
+      if (pending === undefined) return next();
+      pending.then(() => next(), (error: unknown) => fail(res, state, error));
     };
   }
 
   function routeGuard(policy: RoutePolicy): RequestHandler {
     const guard = engine.compile(policy);
+
+    function runRoute(req: WithState, res: Response, next: NextFunction, state: RequestState): void {
+      let pending: Promise<void> | undefined;
+      try {
+        state.request.route = (req.route as { path?: string } | undefined)?.path ?? state.request.path;
+        state.request.params = req.params as Record<string, string>;
+        pending = guard.run(state);
+        if (pending === undefined) syncBack(req, state);
+      } catch (error) {
+        return fail(res, state, error);
+      }
+      if (pending === undefined) return next();
+      pending
+        .then(() => syncBack(req, state))
+        .then(() => next(), (error: unknown) => fail(res, state, error));
+    }
+
     return function bulwarkRoute(req: WithState, res: Response, next: NextFunction) {
-      let state = stateOf(req);
-      let ready: Promise<void> = Promise.resolve();
+      const known = stateOf(req);
+      if (known !== undefined) return runRoute(req, res, next, known);
       // Without the global layer the route runs it itself, so a forgotten app.use(secure()) fails closed.
-      if (state === undefined) ({ state, ready } = begin(req, res));
-      const current = state;
-      ready
-        .then(() => {
-          current.request.route = (req.route as { path?: string } | undefined)?.path ?? current.request.path;
-          current.request.params = req.params as Record<string, string>;
-          return guard.run(current);
-        })
-        .then(() => syncBack(req, current))
-        .then(() => next(), (error: unknown) => writeProblem(res, engine.problem(error, current), engine));
+      const state = begin(req, res);
+      let pending: Promise<void> | undefined;
+      try {
+        pending = runGlobal(req, state);
+      } catch (error) {
+        return fail(res, state, error);
+      }
+      if (pending === undefined) return runRoute(req, res, next, state);
+      pending.then(() => runRoute(req, res, next, state), (error: unknown) => fail(res, state, error));
     };
   }
 

@@ -104,14 +104,18 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
       }
       return guard;
     },
-    async runGuard(request, guard) {
+    runGuard(request, guard) {
       const { state } = slotOf(request);
       const secured = state.request;
       secured.route = request.routeOptions.url ?? secured.path;
       secured.params = (request.params ?? {}) as Record<string, string>;
       secured.body = request.body;
-      await guard.run(state);
-      syncBack(request, state);
+      const pending = guard.run(state);
+      if (pending === undefined) {
+        syncBack(request, state);
+        return undefined;
+      }
+      return pending.then(() => syncBack(request, state));
     },
     fail(error, request, reply) {
       const slot = (request as SlottedRequest)[SLOT] ?? begin(request, reply);
@@ -151,8 +155,16 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
   fastify.decorateRequest("bulwark", null as unknown as SecurityContext);
   fastify.decorate(RUNTIME, runtime);
 
-  fastify.addHook("onRequest", async function bulwarkGlobal(request, reply) {
-    await engine.global(begin(request, reply).state, DEFERRED);
+  // Callback hooks: a request that Bulwark finishes at once (the usual case) waits for no promise.
+  fastify.addHook("onRequest", function bulwarkGlobal(request, reply, done) {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = engine.global(begin(request, reply).state, DEFERRED);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (pending === undefined) return done();
+    pending.then(() => done(), done);
   });
 
   // One parser for every media type the core's allowlist admits (the others got 415 in onRequest).
@@ -172,24 +184,41 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
     done(null, value);
   });
 
-  fastify.addHook("preValidation", async function bulwarkBody(request) {
+  fastify.addHook("preValidation", function bulwarkBody(request, _reply, done) {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = checkBodyAndGuard(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (pending === undefined) return done();
+    pending.then(() => done(), done);
+  });
+
+  /** Checks the parsed body, then runs the guards waiting for it and the route's own policy. */
+  function checkBodyAndGuard(request: FastifyRequest): Promise<void> | undefined {
     const slot = slotOf(request);
     if (!slot.ownBody && request.body !== undefined) engine.checkParsedBody(slot.state, request.body);
     slot.state.request.body = request.body;
     slot.bodyReady = true;
-    const pending = slot.pending;
-    if (pending !== undefined) {
-      slot.pending = undefined;
-      for (const guard of pending) await runtime.runGuard(request, guard);
-    }
     // The route's own policy runs here rather than in a hook of its own (one hook less per
     // request). A route declared before the plugin finished loading never went through onRoute:
     // its policy is compiled on first use, so `register(bulwark)` without `await` cannot leave it
     // unguarded.
     const config = request.routeOptions.config as { secure?: RoutePolicy; [ROUTE_GUARD]?: RouteGuard } | undefined;
-    const guard = config?.[ROUTE_GUARD] ?? (config?.secure === undefined ? undefined : runtime.guardFor(config.secure));
-    if (guard !== undefined) await runtime.runGuard(request, guard);
-  });
+    const own = config?.[ROUTE_GUARD] ?? (config?.secure === undefined ? undefined : runtime.guardFor(config.secure));
+    const waiting = slot.pending;
+    if (waiting === undefined) return own === undefined ? undefined : runtime.runGuard(request, own);
+    slot.pending = undefined;
+    return runGuards(request, own === undefined ? waiting : [...waiting, own]);
+  }
+
+  async function runGuards(request: FastifyRequest, guards: readonly RouteGuard[]): Promise<void> {
+    for (const guard of guards) {
+      const pending = runtime.runGuard(request, guard);
+      if (pending !== undefined) await pending;
+    }
+  }
 
   fastify.addHook("preSerialization", function bulwarkRespond(request, _reply, payload, done) {
     const slot = (request as SlottedRequest)[SLOT];

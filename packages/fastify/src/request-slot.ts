@@ -16,8 +16,11 @@ export interface PluginRuntime {
   readonly engine: Engine;
   /** The compiled guard of `policy` (compiled once per policy object). */
   guardFor(policy: RoutePolicy): RouteGuard;
-  /** Runs `guard` now (the body is parsed) and writes what it replaced back onto `request`. */
-  runGuard(request: FastifyRequest, guard: RouteGuard): Promise<void>;
+  /**
+   * Runs `guard` now (the body is parsed) and writes what it replaced back onto `request`:
+   * `undefined` when that finished at once, else a promise. A refusal is thrown, or rejects it.
+   */
+  runGuard(request: FastifyRequest, guard: RouteGuard): Promise<void> | undefined;
   /** Answers `error` as a problem (beginning the request first if no hook of the plugin saw it). */
   fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void;
 }

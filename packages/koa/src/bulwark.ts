@@ -92,7 +92,8 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
       const body: BodyAccess = parsed
         ? { kind: "parsed", value: request.body }
         : { kind: "stream", read: (limit) => readBody(ctx.req, ctx.req.headers, limit) };
-      await engine.global(state, body);
+      const pending = engine.global(state, body);
+      if (pending !== undefined) await pending;
       if (!parsed && state.request.body !== undefined) request.body = state.request.body;
       await next();
       finishResponse(engine, ctx, state);
@@ -124,7 +125,8 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
       const body = routed.request.body;
       state.request.params = params;
       state.request.body = body;
-      await guard.run(state);
+      const pending = guard.run(state);
+      if (pending !== undefined) await pending;
       syncBack(routed, state, params, body);
       await next();
     };

@@ -11,6 +11,8 @@ import { ConfigError } from "../errors/security-error.js";
 import type { SecurityEvent } from "../events/security-event.js";
 import type { BulwarkOptions } from "../config/options.js";
 import { resolveConfig } from "../config/resolve-config.js";
+import type { SecurityRequest } from "../request/security-request.js";
+import { memoryStore } from "../store/memory-store.js";
 import { authenticationFeature } from "./authentication-feature.js";
 import { jwt } from "./jwt.js";
 import type { JwtOptions } from "./jwt-options.js";
@@ -434,6 +436,32 @@ describe("jwt(): verified-token cache", () => {
     jest.setSystemTime((t + 120) * 1000);
     expect((await call(app, token)).body.code).toBe("AUTH_TOKEN_EXPIRED");
     jest.useRealTimers();
+  });
+
+  it("answers a cached token without a promise, and gives every refusal as a rejection", async () => {
+    const authenticator = jwt({ ...base, algorithms: ["HS256"], secret });
+    const services = { store: memoryStore(), now: Date.now };
+    const bearerRequest = (authorization: string): SecurityRequest => ({
+      method: "GET", url: "/me", path: "/me", route: undefined, headers: { authorization }, rawHeaders: ["Authorization", authorization],
+      params: {}, query: {}, body: undefined, remoteAddress: "127.0.0.1", encrypted: false,
+    });
+    const token = await sign(secret, "HS256", claimsAt(nowSeconds()));
+    const first = authenticator.authenticate(bearerRequest(`Bearer ${token}`), services);
+    expect(first).toBeInstanceOf(Promise);
+    const principal = await first;
+    expect(principal?.id).toBe("user-1");
+    const again = authenticator.authenticate(bearerRequest(`Bearer ${token}`), services);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toBe(principal);
+    // A token with a jti is looked up in the revocation list every time, cached or not: that waits.
+    const withJti = await sign(secret, "HS256", { ...claimsAt(nowSeconds()), jti: "j-1" });
+    await authenticator.authenticate(bearerRequest(`Bearer ${withJti}`), services);
+    expect(authenticator.authenticate(bearerRequest(`Bearer ${withJti}`), services)).toBeInstanceOf(Promise);
+    let refused: unknown;
+    expect(() => {
+      refused = authenticator.authenticate(bearerRequest("Bearer not-a-token"), services);
+    }).not.toThrow();
+    await expect(refused).rejects.toMatchObject({ code: "AUTH_TOKEN_INVALID" });
   });
 
   it("isRevoked answering anything but false refuses (fail closed); a throwing hook is a 500", async () => {

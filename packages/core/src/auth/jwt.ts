@@ -6,7 +6,9 @@
  * token or not. Misconfiguration is reported by `bulwark()` at startup.
  */
 import { ConfigError, SecurityError } from "../errors/security-error.js";
-import type { Authenticator } from "./authenticator.js";
+import type { Principal } from "../context/principal.js";
+import type { SecurityRequest } from "../request/security-request.js";
+import type { Authenticator, AuthenticatorServices } from "./authenticator.js";
 import { registerWarnings } from "./authenticator-warnings.js";
 import { readBearerToken, type BearerErrors } from "./bearer-token.js";
 import { resolveJwtOptions, type JwtOptions } from "./jwt-options.js";
@@ -42,32 +44,57 @@ export function jwt(options: JwtOptions): Authenticator {
     setup() {
       return frozenProblems;
     },
-    async authenticate(request, services) {
-      if (frozenProblems.length > 0) throw new ConfigError(frozenProblems, "jwt() options");
-      const token = readBearerToken(request, maxTokenBytes, bearerErrors);
-      if (token === undefined) return undefined;
-      const now = services.now();
-      const key = cache?.keyOf(token);
-      let verified = key === undefined ? undefined : cache!.get(key, now);
-      if (verified === undefined) {
-        verified = await verifier.verify(token, now);
-        if (key !== undefined) cache!.set(key, verified, now, verified.notAfterMs);
+    authenticate(request, services) {
+      try {
+        return authenticateNow(request, services);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      if (verified.jti !== undefined) {
-        let revoked: boolean;
-        try {
-          revoked = await isJtiRevoked(services.store, verified.jti);
-        } catch (cause) {
-          // Without the store the revocation list is unknown: refuse rather than guess.
-          throw new SecurityError("SERVICE_UNAVAILABLE", { cause });
-        }
-        if (revoked) throw errors.refuse("AUTH_TOKEN_REVOKED");
-      }
-      // Anything but `false` refuses: a hook that forgot to return fails closed.
-      if (isRevoked !== undefined && (await isRevoked(verified.principal.claims)) !== false) throw errors.refuse("AUTH_TOKEN_REVOKED");
-      return verified.principal;
     },
   };
+
+  /**
+   * A cached token without a `jti` or revocation hook is answered at once: no promise on the
+   * usual path. Everything else continues in {@link authenticateLater}.
+   */
+  function authenticateNow(request: SecurityRequest, services: AuthenticatorServices): Principal | undefined | Promise<Principal> {
+    if (frozenProblems.length > 0) throw new ConfigError(frozenProblems, "jwt() options");
+    const token = readBearerToken(request, maxTokenBytes, bearerErrors);
+    if (token === undefined) return undefined;
+    const now = services.now();
+    const key = cache?.keyOf(token);
+    const cached = key === undefined ? undefined : cache!.get(key, now);
+    if (cached !== undefined && cached.jti === undefined && isRevoked === undefined) return cached.principal;
+    return authenticateLater(token, key, cached, now, services);
+  }
+
+  async function authenticateLater(
+    token: string,
+    key: string | undefined,
+    cached: VerifiedToken | undefined,
+    now: number,
+    services: AuthenticatorServices,
+  ): Promise<Principal> {
+    let verified = cached;
+    if (verified === undefined) {
+      verified = await verifier.verify(token, now);
+      if (key !== undefined) cache!.set(key, verified, now, verified.notAfterMs);
+    }
+    if (verified.jti !== undefined) {
+      let revoked: boolean;
+      try {
+        revoked = await isJtiRevoked(services.store, verified.jti);
+      } catch (cause) {
+        // Without the store the revocation list is unknown: refuse rather than guess.
+        throw new SecurityError("SERVICE_UNAVAILABLE", { cause });
+      }
+      if (revoked) throw errors.refuse("AUTH_TOKEN_REVOKED");
+    }
+    // Anything but `false` refuses: a hook that forgot to return fails closed.
+    if (isRevoked !== undefined && (await isRevoked(verified.principal.claims)) !== false) throw errors.refuse("AUTH_TOKEN_REVOKED");
+    return verified.principal;
+  }
+
   registerWarnings(authenticator, warnings);
   return authenticator;
 }

@@ -1,4 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
+import { SignJWT } from "jose";
+import type { Authenticator } from "../auth/authenticator.js";
+import { jwt } from "../auth/jwt.js";
+import type { Principal } from "../context/principal.js";
 import { ConfigError, SecurityError } from "../errors/security-error.js";
 import type { SecurityEvent } from "../events/security-event.js";
 import type { SecurityRequest } from "../request/security-request.js";
@@ -80,5 +85,61 @@ describe("events and masks", () => {
     engine.emit("auth.failed", undefined, "AUTH_TOKEN_INVALID", { email: "alice@example.com" });
     expect(JSON.stringify(events)).not.toContain("alice@example.com");
     expect(events[0]?.detail).toHaveProperty("email");
+  });
+});
+
+describe("requests that need no wait", () => {
+  const secret = randomBytes(32);
+  const claims = () => ({ iss: "https://id.example.com/", aud: "orders-api", sub: "user-1", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
+  const bearer = async () => `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: "HS256" }).sign(secret)}`;
+
+  it("finish at once on a memory store with a cached token, and still count every request", async () => {
+    const engine = createEngine({
+      authenticate: [jwt({ issuer: "https://id.example.com/", audience: "orders-api", algorithms: ["HS256"], secret })],
+      rateLimit: { points: 3, duration: 60 },
+    }, FEATURES);
+    const guard = engine.compile({ rateLimit: { points: 10, duration: 60, by: "principal" } });
+    const authorization = await bearer();
+    const first = engine.start(request({ headers: { authorization } }), sink());
+    // The first sight of the token verifies its signature: that waits.
+    const verifying = engine.global(first, { kind: "deferred" });
+    expect(verifying).toBeInstanceOf(Promise);
+    await verifying;
+    for (let i = 0; i < 2; i++) {
+      const state = engine.start(request({ headers: { authorization } }), sink());
+      expect(engine.global(state, { kind: "deferred" })).toBeUndefined();
+      expect(state.context.principal?.id).toBe("user-1");
+      expect(guard.run(state)).toBeUndefined();
+    }
+    // The fourth request is past the IP limit of 3: refused, through the library's promise.
+    const fourth = engine.start(request({ headers: { authorization } }), sink());
+    await expect(Promise.resolve().then(() => engine.global(fourth, { kind: "deferred" }))).rejects.toMatchObject({ code: "RATE_LIMITED", status: 429 });
+  });
+
+  it("throw a refusal decided at once rather than return it", () => {
+    const engine = createEngine({ limits: { urlLength: 64 } }, FEATURES);
+    const long = "/x?" + "a".repeat(100);
+    const state = engine.start(request({ url: long }), sink());
+    expect(() => engine.global(state, { kind: "deferred" })).toThrow(expect.objectContaining({ code: "URI_TOO_LONG" }));
+  });
+
+  it("authenticate with an authenticator answering at once, by promise or by another thenable; one that throws refuses", async () => {
+    const principal = (id: string): Principal => ({ id, kind: "user", roles: [], scopes: [], claims: {}, authMethod: "custom", authTime: undefined, amr: [] });
+    const run = (authenticate: Authenticator["authenticate"]) => {
+      const engine = createEngine({ authenticate: [{ method: "custom", authenticate }], bruteForce: false }, FEATURES);
+      const state = engine.start(request(), sink());
+      return Promise.resolve()
+        .then(() => engine.global(state, { kind: "deferred" }))
+        .then(() => state.context.principal?.id, (error: SecurityError) => error.code);
+    };
+    expect(await run(() => principal("at-once"))).toBe("at-once");
+    expect(await run(async () => principal("promise"))).toBe("promise");
+    const thenable = { then: (resolve: (value: Principal) => void) => resolve(principal("thenable")) };
+    expect(await run(() => thenable as unknown as Promise<Principal>)).toBe("thenable");
+    expect(await run(() => undefined)).toBeUndefined();
+    expect(await run(() => {
+      throw new SecurityError("AUTH_TOKEN_INVALID");
+    })).toBe("AUTH_TOKEN_INVALID");
+    expect(await run(() => Promise.reject(new SecurityError("AUTH_TOKEN_EXPIRED")))).toBe("AUTH_TOKEN_EXPIRED");
   });
 });

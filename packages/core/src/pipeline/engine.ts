@@ -6,6 +6,7 @@ import { createRequestContext } from "../authz/request-context.js";
 import { resolveConfig, type ResolvedConfig } from "../config/resolve-config.js";
 import { checkShape, isPlainObject, type Shape } from "../config/shape.js";
 import type { BulwarkOptions } from "../config/options.js";
+import type { Principal } from "../context/principal.js";
 import { ConfigError, SecurityError } from "../errors/security-error.js";
 import { formatProblem, toSecurityError, type ProblemResponse } from "../errors/problem.js";
 import { createEmitter, eventTypeFor, type Emit } from "../events/emitter.js";
@@ -35,8 +36,11 @@ export type BodyAccess =
 export interface RouteGuard {
   /** The policy as given. */
   readonly policy: RoutePolicy;
-  /** Runs the route's request phase. */
-  run(state: RequestState): Promise<void>;
+  /**
+   * Runs the route's request phase: `undefined` when it finished at once (the usual case on a
+   * memory store and a cached token), else a promise. A refusal is thrown, or rejects the promise.
+   */
+  run(state: RequestState): Promise<void> | undefined;
 }
 
 /** The engine one `bulwark(config)` call builds. */
@@ -49,8 +53,12 @@ export interface Engine {
   readonly api: Readonly<Record<string, unknown>>;
   /** Begins a request: request id, security headers, context. Never throws. */
   start(request: SecurityRequest, sink: ResponseSink): RequestState;
-  /** The global layer: transport checks, body, limits before authentication, authentication. */
-  global(state: RequestState, body: BodyAccess): Promise<void>;
+  /**
+   * The global layer: transport checks, body, limits before authentication, authentication.
+   * `undefined` when it finished at once, else a promise; a refusal is thrown, or rejects the
+   * promise.
+   */
+  global(state: RequestState, body: BodyAccess): Promise<void> | undefined;
   /** Checks a body parsed after the global layer ran (Fastify). */
   checkParsedBody(state: RequestState, value: unknown): void;
   /** Compiles a route policy; throws {@link ConfigError} when it cannot work. */
@@ -105,6 +113,11 @@ function runSteps(steps: readonly Step[], state: RequestState, from = 0): Promis
   return undefined;
 }
 
+/** True for a promise or any other thenable, as `await` would treat it. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 /** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */
 function isCorsPreflight(request: SecurityRequest): boolean {
   return request.method === "OPTIONS" && request.headers["origin"] !== undefined && request.headers["access-control-request-method"] !== undefined;
@@ -148,7 +161,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     };
   }
 
-  async function global(state: RequestState, body: BodyAccess): Promise<void> {
+  function global(state: RequestState, body: BodyAccess): Promise<void> | undefined {
     const { request } = state;
     if (config.requireHttps && !isHttps(request)) throw new SecurityError("HTTPS_REQUIRED");
     if (request.url.length > limits.urlLength) throw new SecurityError("URI_TOO_LONG");
@@ -163,17 +176,34 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       throw new SecurityError("MALFORMED_JSON");
     }
     const limited = runSteps(beforeAuth, state);
+    if (limited !== undefined || (body.kind === "stream" && state.bodyFormat !== undefined)) return globalLater(state, body, limited);
+    takeParsedBody(request, body);
+    return authenticateAndCheck(state);
+  }
+
+  /** The rest of the global layer once something had to wait (a store, the body stream). */
+  async function globalLater(state: RequestState, body: BodyAccess, limited: Promise<void> | undefined): Promise<void> {
     if (limited !== undefined) await limited;
     if (body.kind === "stream" && state.bodyFormat !== undefined) {
       const bytes = await body.read(limits.bodyBytes);
-      request.body = parseBody(bytes, state.bodyFormat, limits);
-    } else if (body.kind === "parsed" && body.value !== undefined) {
-      assertSafeValue(body.value, limits);
-      request.body = body.value;
+      state.request.body = parseBody(bytes, state.bodyFormat, limits);
+    } else {
+      takeParsedBody(state.request, body);
     }
-    await authenticate(state);
-    const checked = runSteps(afterAuth, state);
+    const checked = authenticateAndCheck(state);
     if (checked !== undefined) await checked;
+  }
+
+  function takeParsedBody(request: SecurityRequest, body: BodyAccess): void {
+    if (body.kind !== "parsed" || body.value === undefined) return;
+    assertSafeValue(body.value, limits);
+    request.body = body.value;
+  }
+
+  function authenticateAndCheck(state: RequestState): Promise<void> | undefined {
+    const authenticated = authenticate(state, 0);
+    if (authenticated === undefined) return runSteps(afterAuth, state);
+    return authenticated.then(() => runSteps(afterAuth, state));
   }
 
   function isHttps(request: SecurityRequest): boolean {
@@ -182,25 +212,50 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     return config.trustsProxy && typeof proto === "string" && proto.split(",")[0]!.trim().toLowerCase() === "https";
   }
 
-  async function authenticate(state: RequestState): Promise<void> {
-    for (const authenticator of config.authenticators) {
-      let principal;
+  /**
+   * Asks each authenticator from `from` on until one recognises a credential. An authenticator
+   * that answers at once (a cached token) keeps the whole of it synchronous.
+   */
+  function authenticate(state: RequestState, from: number): Promise<void> | undefined {
+    const { authenticators } = config;
+    for (let i = from; i < authenticators.length; i++) {
+      let answer: ReturnType<typeof authenticators[number]["authenticate"]>;
       try {
-        principal = await authenticator.authenticate(state.request, config.services);
+        answer = authenticators[i]!.authenticate(state.request, config.services);
       } catch (error) {
-        const counted = runSteps(onAuthFailure, state);
-        if (counted !== undefined) await counted;
-        throw error;
+        return authenticationFailed(state, error);
       }
-      if (principal !== undefined) {
-        state.context.principal = principal;
-        state.sink.setHeader("cache-control", "no-store");
-        emit("auth.succeeded", state, undefined, { method: principal.authMethod });
-        const recorded = runSteps(onAuthSuccess, state);
-        if (recorded !== undefined) await recorded;
-        return;
-      }
+      if (isThenable(answer)) return authenticateLater(state, answer as PromiseLike<Principal | undefined>, i);
+      if (answer !== undefined) return authenticated(state, answer);
     }
+    return undefined;
+  }
+
+  async function authenticateLater(state: RequestState, answer: PromiseLike<Principal | undefined>, index: number): Promise<void> {
+    let principal: Principal | undefined;
+    try {
+      principal = await answer;
+    } catch (error) {
+      return authenticationFailed(state, error);
+    }
+    const next = principal === undefined ? authenticate(state, index + 1) : authenticated(state, principal);
+    if (next !== undefined) await next;
+  }
+
+  /** Runs the failure steps (lockout counting), then throws `error`. */
+  function authenticationFailed(state: RequestState, error: unknown): Promise<never> {
+    const counted = runSteps(onAuthFailure, state);
+    if (counted === undefined) throw error;
+    return counted.then(() => {
+      throw error;
+    });
+  }
+
+  function authenticated(state: RequestState, principal: Principal): Promise<void> | undefined {
+    state.context.principal = principal;
+    state.sink.setHeader("cache-control", "no-store");
+    emit("auth.succeeded", state, undefined, { method: principal.authMethod });
+    return runSteps(onAuthSuccess, state);
   }
 
   function compile(policy: RoutePolicy): RouteGuard {
@@ -230,11 +285,10 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     const frozen = Object.freeze({ ...policy });
     return {
       policy: frozen,
-      async run(state) {
+      run(state) {
         state.guarded = true;
         state.transformResponse = transformResponse;
-        const pending = runSteps(steps, state);
-        if (pending !== undefined) await pending;
+        return runSteps(steps, state);
       },
     };
   }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, jest } from "@jest/globals";
+import fc from "fast-check";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { createEngine } from "../pipeline/engine.js";
 import type { SecurityRequest } from "../request/security-request.js";
@@ -84,6 +85,80 @@ describe("bounded memory limiter", () => {
   });
 });
 
+/** `consumeNow`'s answer as `[refused, remaining, consumed, msBeforeNext]`, and whether it came without a promise. */
+async function consumeNowAnswer(limiter: BoundedMemoryLimiter, key: string, points: number): Promise<{ answer: number[]; atOnce: boolean }> {
+  const given = limiter.consumeNow(key, points);
+  if (given instanceof RateLimiterRes) return { answer: [0, given.remainingPoints, given.consumedPoints, given.msBeforeNext], atOnce: true };
+  try {
+    const res = await given;
+    return { answer: [0, res.remainingPoints, res.consumedPoints, res.msBeforeNext], atOnce: false };
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    return { answer: [1, error.remainingPoints, error.consumedPoints, error.msBeforeNext], atOnce: false };
+  }
+}
+
+describe("consumeNow (the answer without a promise)", () => {
+  it("answers an allowance at once and a refusal through a rejected promise", async () => {
+    const limiter = new BoundedMemoryLimiter({ points: 2, duration: 60, keyPrefix: "t", table: new BoundedCounterTable(10) });
+    const first = limiter.consumeNow("k", 1);
+    expect(first).toBeInstanceOf(RateLimiterRes);
+    expect(first).toMatchObject({ remainingPoints: 1, consumedPoints: 1 });
+    expect(limiter.consumeNow("k", 1)).toMatchObject({ remainingPoints: 0, consumedPoints: 2 });
+    const third = limiter.consumeNow("k", 1);
+    expect(third).toBeInstanceOf(Promise);
+    await expect(third).rejects.toMatchObject({ remainingPoints: 0, consumedPoints: 3 });
+  });
+
+  it("gives exactly the library's own consume answers, call for call (property)", async () => {
+    const step = fc.record({ key: fc.constantFrom("a", "b", "c"), points: fc.integer({ min: 1, max: 3 }), advanceMs: fc.integer({ min: 0, max: 4_000 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 10 }), fc.array(step, { maxLength: 40 }), async (points, duration, steps) => {
+        jest.useFakeTimers({ now: 7_000_000 });
+        try {
+          const options = { points, duration, keyPrefix: "t" };
+          const fast = new BoundedMemoryLimiter({ ...options, table: new BoundedCounterTable(100) });
+          const library = new BoundedMemoryLimiter({ ...options, table: new BoundedCounterTable(100) });
+          for (const { key, points: cost, advanceMs } of steps) {
+            jest.setSystemTime(Date.now() + advanceMs);
+            const expected = await consume(library, key, cost);
+            const { answer, atOnce } = await consumeNowAnswer(fast, key, cost);
+            expect(answer).toEqual([expected.refused ? 1 : 0, expected.remainingPoints, expected.consumedPoints, expected.msBeforeNext]);
+            // Allowed at once, refused through a promise: never the other way round.
+            expect(atOnce).toBe(!expected.refused);
+          }
+        } finally {
+          jest.useRealTimers();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("leaves blocking limiters and subclasses with their own store step to the library's promise path", async () => {
+    jest.useFakeTimers({ now: 9_000_000 });
+    const blocking = new BoundedMemoryLimiter({ points: 1, duration: 1, blockDuration: 60, keyPrefix: "t", table: new BoundedCounterTable(10) });
+    const first = blocking.consumeNow("k", 1);
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toMatchObject({ consumedPoints: 1 });
+    await expect(blocking.consumeNow("k", 1)).rejects.toMatchObject({ msBeforeNext: 60_000 });
+    // The window is long over, but the block holds, as the library's blockDuration defines.
+    jest.setSystemTime(9_000_000 + 30_000);
+    await expect(blocking.consumeNow("k", 1)).rejects.toBeInstanceOf(RateLimiterRes);
+
+    const seen: string[] = [];
+    class Watched extends BoundedMemoryLimiter {
+      override _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false) {
+        seen.push(rlKey);
+        return super._upsert(rlKey, points, msDuration, forceExpire);
+      }
+    }
+    const watched = new Watched({ points: 5, duration: 60, keyPrefix: "w", table: new BoundedCounterTable(10) });
+    await watched.consumeNow("k", 1);
+    expect(seen).toEqual(["w:k"]);
+  });
+});
+
 describe("the memory bound inside the feature", () => {
   const sink = { setHeader() {}, removeHeader() {} };
   function request(key: string): SecurityRequest {
@@ -98,7 +173,8 @@ describe("the memory bound inside the feature", () => {
       { rateLimit: { points: 1, duration: 3600, by: (req) => String(req.headers["x-key"]) }, rateLimiting: { maxKeys: 100 }, bruteForce: false },
       [rateLimitFeature],
     );
-    const run = (key: string) => engine.global(engine.start(request(key), sink), { kind: "deferred" }).then(() => 200, (error: { status?: number }) => error.status);
+    // global() throws a refusal it decides at once; the promise turns both ways into a status.
+    const run = (key: string) => Promise.resolve().then(() => engine.global(engine.start(request(key), sink), { kind: "deferred" })).then(() => 200, (error: { status?: number }) => error.status);
     expect(await run("early")).toBe(200);
     expect(await run("early")).toBe(429);
     for (let i = 0; i < 5_000; i++) expect(await run(`flood-${i}`)).toBe(200);

@@ -100,11 +100,27 @@ export class BoundedCounterTable {
   }
 }
 
-/** The library's store operation that its public `consume` wraps (not in its typings). */
+/** The library's store operations that its public `consume` wraps (not in its typings). */
 interface StoreOperations {
   readonly insuranceLimiter: unknown;
+  readonly execEvenly: boolean;
+  readonly inMemoryBlockOnConsumed: number;
   _consume(key: string | number, pointsToConsume: number, options: { [key: string]: unknown }): Promise<RateLimiterRes>;
+  _afterConsume(
+    resolve: (result: RateLimiterRes) => void,
+    reject: (result: RateLimiterRes) => void,
+    rlKey: string,
+    changedPoints: number,
+    storeResult: Counter,
+  ): void;
+  _getKeySecDuration(options: { [key: string]: unknown }): number;
 }
+
+if (typeof (StoreAbstract.prototype as unknown as Partial<StoreOperations>)._afterConsume !== "function") {
+  throw new Error("rate-limiter-flexible changed its class layout: RateLimiterStoreAbstract's _afterConsume not found.");
+}
+
+const NO_OPTIONS = Object.freeze({});
 
 /** Options of {@link BoundedMemoryLimiter}. */
 export interface BoundedMemoryLimiterOptions {
@@ -144,6 +160,57 @@ export class BoundedMemoryLimiter extends StoreAbstract {
     const operations = this as unknown as StoreOperations;
     if (operations.insuranceLimiter !== undefined) return super.consume(key, pointsToConsume, options);
     return operations._consume(key, pointsToConsume, options);
+  }
+
+  /**
+   * `consume`, answered without a promise when the library allows at once: the counter is
+   * updated here, then the library's own decision step (`_afterConsume`, the step its `consume`
+   * ends with) judges it. A limiter that blocks, spreads requests out (`execEvenly`), keeps
+   * in-memory blocks or has an insurance limiter always takes the library's promise path, and so
+   * does a subclass with its own store step. Anything but an immediate allowance is a refusal, so a
+   * library change that deferred an allowance would refuse rather than let a request through.
+   */
+  consumeNow(key: string, pointsToConsume: number): RateLimiterRes | Promise<RateLimiterRes> {
+    const operations = this as unknown as StoreOperations;
+    if (!this.decidesAtOnce()) return this.consume(key, pointsToConsume);
+    const rlKey = this.getKey(key);
+    const counter = this.table.upsert(rlKey, pointsToConsume, operations._getKeySecDuration(NO_OPTIONS) * 1000, false);
+    this.answer = undefined;
+    this.allowed = false;
+    this.deciding = true;
+    try {
+      operations._afterConsume(this.allowNow, this.refuseNow, rlKey, pointsToConsume, counter);
+    } finally {
+      this.deciding = false;
+    }
+    const answer = this.answer as RateLimiterRes | undefined;
+    this.answer = undefined;
+    if (answer !== undefined && this.allowed) return answer;
+    return Promise.reject(answer ?? this._getRateLimiterRes(rlKey, pointsToConsume, counter));
+  }
+
+  private answer: RateLimiterRes | undefined;
+  private allowed = false;
+  private deciding = false;
+  // Bound once; an answer given after `consumeNow` returned is not waited for (it was a refusal).
+  private readonly allowNow = (result: RateLimiterRes): void => {
+    if (!this.deciding) return;
+    this.answer = result;
+    this.allowed = true;
+  };
+  private readonly refuseNow = (result: RateLimiterRes): void => {
+    if (!this.deciding) return;
+    this.answer = result;
+    this.allowed = false;
+  };
+
+  private decidesAtOnce(): boolean {
+    const operations = this as unknown as StoreOperations;
+    return operations.insuranceLimiter === undefined
+      && !(this.blockDuration > 0)
+      && operations.execEvenly !== true
+      && !(operations.inMemoryBlockOnConsumed > 0)
+      && this._upsert === BoundedMemoryLimiter.prototype._upsert;
   }
 
   /**

@@ -78,15 +78,28 @@ export const rateLimitFeature: Feature = {
       return compiled;
     }
 
-    /** Consumes every rule's points; settles once all have answered (`undefined`: none applied). */
+    /**
+     * Consumes every rule's points; done at once (`undefined`) when every store answered at once,
+     * else settles once all have answered. Throws (or rejects) when a limit refused.
+     */
     function enforce(rules: readonly RuleLimiter[], state: RequestState): Promise<void> | undefined {
       if (rules.length === 1) {
-        const pending = rules[0]!.consume(state);
-        return pending?.then((outcome) => record(state, outcome === undefined ? [] : [outcome]));
+        const answer = rules[0]!.consume(state);
+        if (answer === undefined) return undefined;
+        if (answer instanceof Promise) return answer.then((outcome) => record(state, outcome === undefined ? [] : [outcome]));
+        record(state, [answer]);
+        return undefined;
       }
-      const pending: (Promise<LimitOutcome | undefined> | undefined)[] = [];
-      for (const rule of rules) pending.push(rule.consume(state));
-      return Promise.all(pending).then((answers) => record(state, answers.filter((outcome) => outcome !== undefined)));
+      const answers: (LimitOutcome | Promise<LimitOutcome | undefined> | undefined)[] = [];
+      let waits = false;
+      for (const rule of rules) {
+        const answer = rule.consume(state);
+        if (answer instanceof Promise) waits = true;
+        answers.push(answer);
+      }
+      if (waits) return Promise.all(answers).then((settled) => record(state, settled.filter((outcome) => outcome !== undefined)));
+      record(state, (answers as (LimitOutcome | undefined)[]).filter((outcome) => outcome !== undefined));
+      return undefined;
     }
 
     /** Keeps the outcomes for the RateLimit fields; throws when a limit refused. */

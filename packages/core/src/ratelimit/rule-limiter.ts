@@ -6,6 +6,7 @@
 import { BurstyRateLimiter, RateLimiterRes } from "rate-limiter-flexible";
 import { SecurityError } from "../errors/security-error.js";
 import type { RequestState } from "../pipeline/request-state.js";
+import { BoundedMemoryLimiter } from "./bounded-memory-limiter.js";
 import type { Limiter, LimiterFactory, StoreFailureReport } from "./limiter-factory.js";
 import { keyBuilder, type ClientKey, type KeyBuilder } from "./limit-key.js";
 import type { LimitStage } from "./check-rate-limit-option.js";
@@ -36,7 +37,8 @@ export interface SharedLimiters {
 }
 
 interface Consumer {
-  consume(key: string, points: number): Promise<RateLimiterRes>;
+  /** The library's answer: at once when it allows at once (memory store), else a promise. */
+  consume(key: string, points: number): RateLimiterRes | Promise<RateLimiterRes>;
 }
 
 /** A compiled limit. */
@@ -58,7 +60,11 @@ export class RuleLimiter {
     this.cost = rule.cost ?? 1;
     this.limiters = sharedLimiters(rule, name, context);
     const { main, burst } = this.limiters;
-    this.consumer = burst === undefined ? main.limiter : new BurstyRateLimiter(main.limiter, burst.limiter);
+    this.consumer = burst !== undefined
+      ? new BurstyRateLimiter(main.limiter, burst.limiter)
+      : main.limiter instanceof BoundedMemoryLimiter
+        ? { consume: (key, points) => (main.limiter as BoundedMemoryLimiter).consumeNow(key, points) }
+        : main.limiter;
     const tightQuota = Math.max(this.cost, Math.floor(rule.points * context.tightFactor));
     this.quotas = [rule.points, tightQuota];
     this.items = [policyItem(name, rule.points, rule.duration), policyItem(name, tightQuota, rule.duration)];
@@ -73,14 +79,15 @@ export class RuleLimiter {
   }
 
   /**
-   * Consumes the request's points. Resolves with how the limit stands (`limited` when it refused),
-   * or `undefined` when the store failed with `onStoreError: "open"`; `undefined` at once when the
-   * rule does not apply.
+   * Consumes the request's points. Gives how the limit stands (`limited` when it refused), at once
+   * when the store answered at once, or `undefined` when the store failed with
+   * `onStoreError: "open"`; `undefined` at once when the rule does not apply.
    */
-  consume(state: RequestState): Promise<LimitOutcome | undefined> | undefined {
+  consume(state: RequestState): LimitOutcome | Promise<LimitOutcome | undefined> | undefined {
     const key = this.key(state);
     if (key === undefined) return undefined;
-    return this.consumer.consume(key, this.cost).then(this.allowed, this.refused);
+    const answer = this.consumer.consume(key, this.cost);
+    return answer instanceof RateLimiterRes ? this.outcome(answer, false) : answer.then(this.allowed, this.refused);
   }
 
   // Bound once: a closure per request would be garbage per request.

@@ -62,7 +62,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     setHeader: (name, value) => res.setHeader(name, value),
     removeHeader: (name) => res.removeHeader(name),
   });
-  engine.global(state, { kind: "deferred" }).then(
+  Promise.resolve().then(() => engine.global(state, { kind: "deferred" })).then(
     () => {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ ok: true, pid: process.pid }));
