@@ -41,8 +41,23 @@ export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestSt
     return;
   }
   if (state.transformResponse !== undefined && isJsonBody(ctx.body)) {
-    ctx.body = engine.respond(state, ctx.body);
+    replaceJsonBody(ctx, engine.respond(state, ctx.body));
   }
+}
+
+/**
+ * Puts the filtered payload in place of the handler's JSON body. Koa's body setter would work out
+ * again the type and length of a JSON body it already has (about 1 µs a request), so an object
+ * replacing an object goes straight into the field behind `ctx.body`. Anything else, or a Koa that
+ * no longer keeps the body in that field (checked by reading `ctx.body` back), takes the setter.
+ */
+function replaceJsonBody(ctx: KoaContext, filtered: unknown): void {
+  const response = ctx.response as unknown as { _body?: unknown };
+  if (typeof filtered === "object" && filtered !== null && isJsonBody(filtered) && Object.hasOwn(response, "_body")) {
+    response._body = filtered;
+    if (ctx.body === filtered) return;
+  }
+  ctx.body = filtered;
 }
 
 /** Error codes of a client that went away or spoke broken HTTP: nothing to answer, nothing to log. */

@@ -234,6 +234,11 @@ describe("values a policy replaced reach the handler", () => {
     router.post("/items/:id", secure(policy), (ctx) => void (ctx.body = seen(ctx)));
     router.get("/items/:id", secure(policy), (ctx) => void (ctx.body = seen(ctx)));
     router.get("/text", secure(policy), (ctx) => void (ctx.body = "internal text kept"));
+    router.get("/created", secure(policy), (ctx) => {
+      ctx.status = 201;
+      ctx.body = { id: "n-1", internal: "hidden" };
+      ctx.set("x-app", "kept");
+    });
     app.use(router.routes());
     served = await serve(app);
   });
@@ -255,6 +260,15 @@ describe("values a policy replaced reach the handler", () => {
   it("a request without a body keeps none", async () => {
     const res = await served.http.get("/items/3");
     expect(res.body).toMatchObject({ params: { id: "3" }, body: null, query: { page: "1", seen: "yes" } });
+  });
+
+  it("a filtered body keeps the handler's status, JSON type and headers, with the filtered length", async () => {
+    const res = await served.http.get("/created");
+    expect(res.status).toBe(201);
+    expect(res.text).toBe('{"id":"n-1"}');
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(res.headers["content-length"]).toBe(String('{"id":"n-1"}'.length));
+    expect(res.headers["x-app"]).toBe("kept");
   });
 
   it("only JSON bodies go through the response transforms", async () => {
