@@ -168,8 +168,11 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
   });
 
   // One parser for every media type the core's allowlist admits (the others got 415 in onRequest).
+  // It is also registered under application/json by name: Fastify caches the parser it finds for
+  // a named type, but searches its whole list again on every request that falls to the catch-all.
   fastify.removeContentTypeParser(["application/json", "text/plain"]);
-  fastify.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: limits.bodyBytes }, function bulwarkBodyParser(request, body, done) {
+  const parserOptions = { parseAs: "buffer", bodyLimit: limits.bodyBytes } as const;
+  function bulwarkBodyParser(request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void {
     const slot = (request as SlottedRequest)[SLOT];
     if (slot === undefined) return done(new SecurityError("BAD_REQUEST"), undefined);
     const format = slot.state.bodyFormat;
@@ -182,7 +185,9 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
     }
     slot.ownBody = true;
     done(null, value);
-  });
+  }
+  fastify.addContentTypeParser("application/json", parserOptions, bulwarkBodyParser);
+  fastify.addContentTypeParser("*", parserOptions, bulwarkBodyParser);
 
   fastify.addHook("preValidation", function bulwarkBody(request, _reply, done) {
     let pending: Promise<void> | undefined;
