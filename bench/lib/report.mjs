@@ -217,9 +217,12 @@ request made their objects survive young-generation collections, and a \`WeakMap
 every young-generation collection slower as the request rate grew. For the same reason the
 Express adapter filters \`res.json\` through one wrapper on Express's response prototype. The
 RateLimit fields of every limit a request met are built and set once, as the head goes out.
-The rate limits cost more in the server than alone (see the stage costs): rate-limiter-flexible
-answers every consume through a chain of promises, whose hops and garbage the micro-benchmark's
-tight loop hides.
+A request that needs no wait takes no promise: on a memory store a limit updates its counter and
+runs rate-limiter-flexible's own decision step at once (a refusal still comes through the
+library's promise), a cached token is answered at once, and the engine and the adapters wait
+only when a part hands back a promise (a Redis round trip, a first verification, the body
+stream). Each promise would cost a turn of the microtask queue and its garbage, which the
+micro-benchmark's tight loop hides.
 
 With cold tokens the signature check dominates everything. Bulwark's cold verification costs
 ${us("JWT ES256 verify, cold")} µs of CPU and jose's \`jwtVerify\` alone ${us("jose jwtVerify alone")} µs (timed together): the difference is
