@@ -102,6 +102,20 @@ describe("brute-force lockout of login routes", () => {
   });
 });
 
+describe("brute-force lockout under concurrent failures", () => {
+  it("locks for blockDuration when the failures that cross the limit arrive together", async () => {
+    const { api } = loginApp({ bruteForce: { freeRetries: 100, perIp: { points: 5, duration: 10, blockDuration: 600 }, perAccount: false } });
+    const ip = "198.51.100.7";
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api.recordFailure({ account: `user-${i}`, ip })));
+    expect(answers.filter((status) => status.locked).length).toBeGreaterThan(0);
+    // Past the counting window, the block (not the window) still holds the IP.
+    advance(11);
+    await expect(api.checkLockout({ account: "bob", ip })).rejects.toMatchObject({ code: "AUTH_LOCKED_OUT" });
+    advance(600);
+    await expect(api.checkLockout({ account: "bob", ip })).resolves.toBeUndefined();
+  });
+});
+
 describe("brute-force counting of failed authentications", () => {
   function apiApp(config: BulwarkOptions = {}) {
     const security = bulwark({ authenticate: [headerAuthenticator({ k1: "one" }, "apiKey")], ...config });
