@@ -98,25 +98,38 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
   // `next()` is always called outside the try blocks below: an error the app throws is the app's
   // (Express handles it), not a refusal of Bulwark's.
 
+  /** What runs once the global layer let a request through. */
+  type Proceed = (req: WithState, res: Response, next: NextFunction, state: RequestState) => void;
+
+  const proceedToNext: Proceed = (_req, _res, next) => next();
+
+  /**
+   * Begins the request and runs the global layer, then `proceed`: at once when the layer finished
+   * at once, after its promise otherwise. A refusal is answered here.
+   */
+  function globalThen(req: WithState, res: Response, next: NextFunction, proceed: Proceed): void {
+    const state = begin(req, res);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runGlobal(req, state);
+    } catch (error) {
+      return fail(res, state, error);
+    }
+    if (pending === undefined) return proceed(req, res, next, state);
+    pending.then(() => proceed(req, res, next, state), (error: unknown) => fail(res, state, error));
+  }
+
   function globalLayer(): RequestHandler {
     return function bulwarkGlobal(req: WithState, res: Response, next: NextFunction) {
       if (stateOf(req) !== undefined) return next();
-      const state = begin(req, res);
-      let pending: Promise<void> | undefined;
-      try {
-        pending = runGlobal(req, state);
-      } catch (error) {
-        return fail(res, state, error);
-      }
-      if (pending === undefined) return next();
-      pending.then(() => next(), (error: unknown) => fail(res, state, error));
+      globalThen(req, res, next, proceedToNext);
     };
   }
 
   function routeGuard(policy: RoutePolicy): RequestHandler {
     const guard = engine.compile(policy);
 
-    function runRoute(req: WithState, res: Response, next: NextFunction, state: RequestState): void {
+    const runRoute: Proceed = (req, res, next, state) => {
       let pending: Promise<void> | undefined;
       try {
         state.request.route = (req.route as { path?: string } | undefined)?.path ?? state.request.path;
@@ -130,21 +143,13 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
       pending
         .then(() => syncBack(req, state))
         .then(() => next(), (error: unknown) => fail(res, state, error));
-    }
+    };
 
     return function bulwarkRoute(req: WithState, res: Response, next: NextFunction) {
       const known = stateOf(req);
       if (known !== undefined) return runRoute(req, res, next, known);
       // Without the global layer the route runs it itself, so a forgotten app.use(secure()) fails closed.
-      const state = begin(req, res);
-      let pending: Promise<void> | undefined;
-      try {
-        pending = runGlobal(req, state);
-      } catch (error) {
-        return fail(res, state, error);
-      }
-      if (pending === undefined) return runRoute(req, res, next, state);
-      pending.then(() => runRoute(req, res, next, state), (error: unknown) => fail(res, state, error));
+      globalThen(req, res, next, runRoute);
     };
   }
 

@@ -11,6 +11,7 @@ import { SecurityError } from "../errors/security-error.js";
 import type { Principal } from "../context/principal.js";
 import { STAGE, type Feature } from "../pipeline/feature.js";
 import type { RequestState } from "../pipeline/request-state.js";
+import { isThenable } from "../pipeline/thenable.js";
 import type { OwnerIds, OwnsPolicy } from "./authz-policy.js";
 import { bolaGuard, resolveBola } from "./bola-guard.js";
 import { createContextAuthorizer, registerContextAuthorizer } from "./context-authorizer.js";
@@ -55,11 +56,6 @@ function warnUnknownRoles(roles: readonly string[] | undefined, where: string, m
   for (const role of roles ?? []) {
     if (!model.knows(role)) warn("BULWARK_UNKNOWN_ROLE", `Bulwark: ${where} names "${role}", which rbac.roles does not define; only principals holding exactly that role bypass ownership.`);
   }
-}
-
-/** Whether `load` answered with a promise (or another thenable) rather than the object. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** The ownership feature. */

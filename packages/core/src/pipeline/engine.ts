@@ -22,6 +22,7 @@ import { bodyTooLarge } from "../transport/read-body.js";
 import type { Feature, FeatureRuntime, PolicyPart, Step } from "./feature.js";
 import type { RequestState } from "./request-state.js";
 import type { ResponseSink } from "./response-sink.js";
+import { isThenable } from "./thenable.js";
 
 /** How the adapter gives the engine the request body. */
 export type BodyAccess =
@@ -111,11 +112,6 @@ function runSteps(steps: readonly Step[], state: RequestState, from = 0): Promis
     if (pending !== undefined) return pending.then(() => runSteps(steps, state, i + 1));
   }
   return undefined;
-}
-
-/** True for a promise or any other thenable, as `await` would treat it. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */

@@ -121,6 +121,7 @@ if (typeof (StoreAbstract.prototype as unknown as Partial<StoreOperations>)._aft
 }
 
 const NO_OPTIONS = Object.freeze({});
+const IGNORE = (): void => undefined;
 
 /** Options of {@link BoundedMemoryLimiter}. */
 export interface BoundedMemoryLimiterOptions {
@@ -175,33 +176,24 @@ export class BoundedMemoryLimiter extends StoreAbstract {
     if (!this.decidesAtOnce()) return this.consume(key, pointsToConsume);
     const rlKey = this.getKey(key);
     const counter = this.table.upsert(rlKey, pointsToConsume, operations._getKeySecDuration(NO_OPTIONS) * 1000, false);
-    this.answer = undefined;
-    this.allowed = false;
+    this.allowance = undefined;
     this.deciding = true;
     try {
-      operations._afterConsume(this.allowNow, this.refuseNow, rlKey, pointsToConsume, counter);
+      operations._afterConsume(this.allowNow, IGNORE, rlKey, pointsToConsume, counter);
     } finally {
       this.deciding = false;
     }
-    const answer = this.answer as RateLimiterRes | undefined;
-    this.answer = undefined;
-    if (answer !== undefined && this.allowed) return answer;
-    return Promise.reject(answer ?? this._getRateLimiterRes(rlKey, pointsToConsume, counter));
+    const allowance = this.allowance;
+    this.allowance = undefined;
+    // The library refuses through a promise of its own; the refusal it would give is this one.
+    return allowance ?? Promise.reject(this._getRateLimiterRes(rlKey, pointsToConsume, counter));
   }
 
-  private answer: RateLimiterRes | undefined;
-  private allowed = false;
+  private allowance: RateLimiterRes | undefined;
   private deciding = false;
-  // Bound once; an answer given after `consumeNow` returned is not waited for (it was a refusal).
+  // Bound once; an allowance given after `consumeNow` returned is not waited for (it counts as a refusal).
   private readonly allowNow = (result: RateLimiterRes): void => {
-    if (!this.deciding) return;
-    this.answer = result;
-    this.allowed = true;
-  };
-  private readonly refuseNow = (result: RateLimiterRes): void => {
-    if (!this.deciding) return;
-    this.answer = result;
-    this.allowed = false;
+    if (this.deciding) this.allowance = result;
   };
 
   private decidesAtOnce(): boolean {
