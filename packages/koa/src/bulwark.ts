@@ -113,23 +113,38 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
 
   function routeGuard(policy: RoutePolicy): Middleware {
     const guard = engine.compile(policy);
-    return async function bulwarkRoute(ctx: WithState, next: Next): Promise<void> {
+    /**
+     * Not async: a policy that decides at once (the usual case) hands over to `next` without a
+     * promise of its own. A refusal thrown here becomes a rejection, as from an async function.
+     */
+    return function bulwarkRoute(ctx: WithState, next: Next): Promise<void> {
       const state = ctx[STATE];
       // Without the global layer the route runs it itself, so a forgotten app.use(secure()) fails closed.
       if (state === undefined) return bulwarkGlobal(ctx, () => bulwarkRoute(ctx, next));
-      const routed = ctx as unknown as RoutedContext;
-      const template = routed.routerPath ?? routed._matchedRoute;
-      state.request.route = template === undefined ? state.request.path : String(template);
-      const params = routed.params ?? {};
-      // The policy judges what the handler will read, including a body the app's own parser replaced.
-      const body = routed.request.body;
-      state.request.params = params;
-      state.request.body = body;
-      const pending = guard.run(state);
-      if (pending !== undefined) await pending;
-      syncBack(routed, state, params, body);
-      await next();
+      try {
+        const routed = ctx as unknown as RoutedContext;
+        const template = routed.routerPath ?? routed._matchedRoute;
+        state.request.route = template === undefined ? state.request.path : String(template);
+        const params = routed.params ?? {};
+        // The policy judges what the handler will read, including a body the app's own parser replaced.
+        const body = routed.request.body;
+        state.request.params = params;
+        state.request.body = body;
+        const pending = guard.run(state);
+        if (pending !== undefined) return afterGuard(pending, routed, state, params, body, next);
+        syncBack(routed, state, params, body);
+        return next();
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
+  }
+
+  /** The rest of a route guard whose policy waits (a Redis limit, an async check). */
+  async function afterGuard(pending: Promise<void>, ctx: RoutedContext, state: RequestState, params: Readonly<Record<string, string>>, body: unknown, next: Next): Promise<void> {
+    await pending;
+    syncBack(ctx, state, params, body);
+    await next();
   }
 
   /** Puts values the policy replaced (validated, coerced, stripped) where Koa users read them. */

@@ -1,7 +1,7 @@
 import Koa from "koa";
 import Router from "@koa/router";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { FEATURES, createEngine, type Feature, type RoutePolicy } from "@bulwark/core";
+import { FEATURES, SecurityError, createEngine, type Feature, type RequestState, type RoutePolicy } from "@bulwark/core";
 import { bulwark, type SecurityEvent } from "./index.js";
 import { koaAdapter } from "./bulwark.js";
 import { expectProblem, expectSecurityHeaders, serve, tokenAuthenticator, type Served } from "./__tests__/support.js";
@@ -187,6 +187,8 @@ describe("a Koa app that forgot app.use(secure())", () => {
 
 describe("values a policy replaced reach the handler", () => {
   const rewriting = new WeakSet<RoutePolicy>();
+  /** Policies whose rewrite step answers only after a wait (a promise), like a Redis-backed step. */
+  const waiting = new WeakSet<RoutePolicy>();
   /** A feature standing in for validation: coerces params, query and body, and filters the response. */
   const rewriteFeature: Feature = {
     name: "rewrite (test)",
@@ -194,15 +196,13 @@ describe("values a policy replaced reach the handler", () => {
       return {
         compile(policy) {
           if (!rewriting.has(policy)) return undefined;
+          const later = waiting.has(policy);
           return {
             stage: 50,
             step(state) {
-              const { request } = state;
-              request.params = { id: String(Number(request.params.id)) };
-              request.query = { page: request.query.page === undefined ? "1" : String(Number(request.query.page)), seen: "yes" };
-              state.queryReplaced = true;
-              const body = request.body as Record<string, unknown> | undefined;
-              if (body !== undefined) request.body = { title: body.title };
+              if (later) return new Promise<void>((resolve) => setImmediate(resolve)).then(() => rewrite(state));
+              rewrite(state);
+              return undefined;
             },
             respond(payload) {
               if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return payload;
@@ -214,12 +214,24 @@ describe("values a policy replaced reach the handler", () => {
       };
     },
   };
+  function rewrite(state: RequestState): void {
+    const { request } = state;
+    if (request.query.refuse !== undefined) throw new SecurityError("AUTHZ_FORBIDDEN");
+    request.params = { id: String(Number(request.params.id)) };
+    request.query = { page: request.query.page === undefined ? "1" : String(Number(request.query.page)), seen: "yes" };
+    state.queryReplaced = true;
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body !== undefined) request.body = { title: body.title };
+  }
   let served: Served;
 
   beforeAll(async () => {
     const { secure } = koaAdapter(createEngine({}, [...FEATURES, rewriteFeature]));
     const policy: RoutePolicy = { public: true };
+    const laterPolicy: RoutePolicy = { public: true };
     rewriting.add(policy);
+    rewriting.add(laterPolicy);
+    waiting.add(laterPolicy);
     const app = new Koa();
     app.use(secure());
     const router = new Router();
@@ -233,6 +245,7 @@ describe("values a policy replaced reach the handler", () => {
     });
     router.post("/items/:id", secure(policy), (ctx) => void (ctx.body = seen(ctx)));
     router.get("/items/:id", secure(policy), (ctx) => void (ctx.body = seen(ctx)));
+    router.post("/later/items/:id", secure(laterPolicy), (ctx) => void (ctx.body = seen(ctx)));
     router.get("/text", secure(policy), (ctx) => void (ctx.body = "internal text kept"));
     router.get("/created", secure(policy), (ctx) => {
       ctx.status = 201;
@@ -245,8 +258,11 @@ describe("values a policy replaced reach the handler", () => {
 
   afterAll(() => served.close());
 
-  it("params, query and body are the policy's values, and the response is filtered", async () => {
-    const res = await served.http.post("/items/007?page=02&extra=1").send({ title: "t", admin: true });
+  it.each([
+    ["at once", "/items/007"],
+    ["after a wait", "/later/items/007"],
+  ])("params, query and body are the policy's values (a policy that answers %s), and the response is filtered", async (_when, path) => {
+    const res = await served.http.post(`${path}?page=02&extra=1`).send({ title: "t", admin: true });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       params: { id: "7" },
@@ -255,6 +271,11 @@ describe("values a policy replaced reach the handler", () => {
       sameQuery: true,
       body: { title: "t" },
     });
+  });
+
+  it("a refusal answers whether the policy decides at once or after a wait", async () => {
+    expectProblem(await served.http.post("/items/1?refuse=1").send({ title: "t" }), 403, "AUTHZ_FORBIDDEN");
+    expectProblem(await served.http.post("/later/items/1?refuse=1").send({ title: "t" }), 403, "AUTHZ_FORBIDDEN");
   });
 
   it("a request without a body keeps none", async () => {
