@@ -76,6 +76,7 @@ function stopServer(server: Started): Promise<void> {
 interface Answer {
   status: number;
   body: unknown;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** One request on a fresh connection (nothing is kept open). */
@@ -99,7 +100,7 @@ function request(port: number, method: string, urlPath: string, token?: string, 
         } catch {
           // Some peer errors are plain text; the status is what counts.
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
       });
     });
     req.on("error", reject);
@@ -155,6 +156,7 @@ beforeAll(async () => {
 
 const VARIANTS = [
   { kind: "bare", redis: false },
+  { kind: "headers", redis: false },
   { kind: "bulwark", redis: false },
   { kind: "peer", redis: false },
   { kind: "peer-jose", redis: false },
@@ -207,7 +209,20 @@ describe.each(["express", "koa", "fastify"])("%s bench servers", (framework) => 
     expect(invalid.status).toBe(400);
   });
 
-  const verifying = VARIANTS.filter((v) => v.kind !== "bare");
+  it("the headers server sends the header lines the Bulwark server sends, with the same security values", async () => {
+    const alice = await token("user-3");
+    const ask = (name: string): Promise<Answer> => request(servers.get(name)!.port, "GET", "/items/item-103", alice);
+    const [headers, bulwark] = await Promise.all([ask(`${framework}-headers`), ask(`${framework}-bulwark`)]);
+    expect([headers.status, bulwark.status]).toEqual([200, 200]);
+    // Values that differ per answer (request id, date) or per moment (what a limit has left).
+    const perAnswer = new Set(["x-request-id", "date", "ratelimit", "etag", "keep-alive"]);
+    const fixed = (answer: Answer) => Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !perAnswer.has(name)));
+    expect(Object.keys(headers.headers).sort()).toEqual(Object.keys(bulwark.headers).sort());
+    expect(fixed(headers)).toEqual(fixed(bulwark));
+    expect(bulwark.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
+  });
+
+  const verifying = VARIANTS.filter((v) => v.kind !== "bare" && v.kind !== "headers");
   it.each(verifying.map((v) => [label(v), v.kind] as const))("%s refuses tokens it cannot verify", async (name, kind) => {
     const server = servers.get(name)!;
     expect(attackCases.length).toBeGreaterThan(5);

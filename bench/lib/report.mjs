@@ -6,7 +6,8 @@ import { summary } from "./stats.mjs";
 
 /** The measured scenarios. */
 export const SCENARIOS = Object.freeze({
-  "get-hot": { method: "get", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens (pool of 100), memory store" },
+  // "headers": the bare server with Bulwark's header lines set by hand, what those lines alone cost.
+  "get-hot": { method: "get", tokens: "hot", store: "memory", kinds: ["bare", "headers", "bulwark", "peer"], title: "GET /items/:id, hot tokens (pool of 100), memory store" },
   "post-hot": { method: "post", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "POST /items (validated JSON body), hot tokens, memory store" },
   "get-cold": { method: "get", tokens: "cold", store: "memory", kinds: ["bare", "bulwark", "peer", "peer-jose"], title: "GET /items/:id, cold tokens (a new token on every request), memory store" },
   "get-hot-redis": { method: "get", tokens: "hot", store: "redis", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens, rate-limit counters in Redis" },
@@ -35,8 +36,8 @@ export const TARGETS = Object.freeze({ express: 0.85, koa: 0.7, fastify: 0.6 });
 export const COLD_TARGET = 1 / 1.1;
 
 const NAMES = { express: "Express 5", koa: "Koa 3", fastify: "Fastify 5" };
-const KIND_ORDER = ["bare", "bulwark", "peer", "peer-jose"];
-const KIND_NAMES = { bare: "bare", bulwark: "Bulwark", peer: "peer stack", "peer-jose": "peer stack, jose" };
+const KIND_ORDER = ["bare", "headers", "bulwark", "peer", "peer-jose"];
+const KIND_NAMES = { bare: "bare", headers: "bare + Bulwark's header lines", bulwark: "Bulwark", peer: "peer stack", "peer-jose": "peer stack, jose" };
 
 /** Medians, ranges and within-round ratios of one scenario. */
 export function summarize(scenario) {
@@ -58,10 +59,11 @@ export function summarize(scenario) {
       coldWrapped: list.some((m) => m.coldTokensUsed > m.coldPool),
     };
   }
-  const ratio = (kind, field) => (kinds[kind] === undefined ? undefined : summary(rounds.map((r) => r.bulwark[field] / r[kind][field])));
+  const ratio = (kind, field, of = "bulwark") => (kinds[kind] === undefined || kinds[of] === undefined ? undefined : summary(rounds.map((r) => r[of][field] / r[kind][field])));
   return {
     kinds,
     vsBare: ratio("bare", "rps"),
+    headersVsBare: ratio("bare", "rps", "headers"),
     vsPeer: ratio("peer", "rps"),
     vsPeerJose: ratio("peer-jose", "rps"),
     p99VsPeer: ratio("peer", "p99"),
@@ -98,6 +100,7 @@ function targetRows(run) {
     ["Hot GET, Bulwark/bare ≥ 0.85 / 0.70 / 0.60", (fw) => cell(fw, "get-hot", (s) => `${two(s.vsBare.median)}: ${verdict(s.vsBare.median >= TARGETS[fw])}`)],
     ["Hot POST, Bulwark/bare ≥ 0.85 / 0.70 / 0.60", (fw) => cell(fw, "post-hot", (s) => `${two(s.vsBare.median)}: ${verdict(s.vsBare.median >= TARGETS[fw])}`)],
     ["Hot GET, Bulwark ahead of the peer stack (Bulwark/peer ≥ 1)", (fw) => cell(fw, "get-hot", (s) => `${two(s.vsPeer.median)}: ${verdict(s.vsPeer.median >= 1)}`)],
+    ["Hot GET, bare + Bulwark's header lines alone / bare (for reference: the part of the budget the headers take)", (fw) => cell(fw, "get-hot", (s) => (s.headersVsBare === undefined ? "not measured" : two(s.headersVsBare.median)))],
     ["Cold GET, Bulwark/peer stack verifying with jose ≥ 1/1.1 (0.91)", (fw) => cell(fw, "get-cold", (s) => (s.vsPeerJose === undefined ? "not measured" : `${two(s.vsPeerJose.median)}: ${verdict(s.vsPeerJose.median >= COLD_TARGET)}`))],
     ["Cold GET, Bulwark/peer stack with its own JWT package (for reference)", (fw) => cell(fw, "get-cold", (s) => `${two(s.vsPeer.median)}`)],
     ["Hot GET, p99 Bulwark ≤ peer stack", (fw) => cell(fw, "get-hot", (s) => p99(s, "peer"))],
@@ -125,6 +128,7 @@ function scenarioTables(run) {
       Object.keys(s.kinds).sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)).forEach((kind, i) => {
         const k = s.kinds[kind];
         const bulwark = kind === "bulwark";
+        const toBare = bulwark ? s.vsBare : kind === "headers" ? s.headersVsBare : undefined;
         rows.push([
           i === 0 ? NAMES[fw] : "",
           `${KIND_NAMES[kind]}${flagsOf(k)}`,
@@ -133,14 +137,14 @@ function scenarioTables(run) {
           `${int(k.cpuPerRequestUs.median)} (${int(k.userCpuPerRequestUs.median)} + ${int(k.systemCpuPerRequestUs.median)})`,
           one(k.gcPerRequestUs.median),
           `${Math.round(k.serverCpu.median * 100)}% / ${Math.round(k.loaderCpu.median * 100)}%`,
-          bulwark ? range(s.vsBare, two) : "",
+          toBare === undefined ? "" : range(toBare, two),
           bulwark ? range(s.vsPeer, two) : "",
           bulwark && s.vsPeerJose !== undefined ? range(s.vsPeerJose, two) : "",
         ]);
       });
     }
     if (rows.length === 0) continue;
-    const header = ["Framework", "Server", "req/s", "p99 ms", "server CPU µs/req (user + kernel)", "GC pauses µs/req", "CPU server / load generator", "Bulwark/bare", "Bulwark/peer"];
+    const header = ["Framework", "Server", "req/s", "p99 ms", "server CPU µs/req (user + kernel)", "GC pauses µs/req", "CPU server / load generator", "÷ bare", "Bulwark/peer"];
     if (meta.kinds.includes("peer-jose")) header.push("Bulwark/peer (jose)");
     else for (const row of rows) row.pop();
     parts.push(`### ${meta.title}\n\n${table(header, rows)}`);
@@ -170,13 +174,17 @@ function budgetSection(run) {
     const total = (kind) => s.kinds[kind].cpuPerRequestUs.median;
     const user = (kind) => s.kinds[kind].userCpuPerRequestUs.median;
     const both = (t, u) => `${int(t)} (${int(u)})`;
+    const allows = total("bare") * (1 / TARGETS[fw] - 1);
+    const headers = s.kinds.headers === undefined ? Number.NaN : total("headers") - total("bare");
     rows.push([
       NAMES[fw],
       both(total("bare"), user("bare")),
       both(total("bulwark"), user("bulwark")),
       both(total("peer"), user("peer")),
       both(total("bulwark") - total("bare"), user("bulwark") - user("bare")),
-      int(total("bare") * (1 / TARGETS[fw] - 1)),
+      int(allows),
+      int(headers),
+      int(allows - headers),
     ]);
   }
   if (rows.length === 0) return "";
@@ -187,9 +195,13 @@ function budgetSection(run) {
 Server CPU time per hot GET request (µs, total with the user-space part in brackets, medians of
 the table above), what Bulwark adds to the bare framework, and what each throughput target allows
 it to add (a CPU-bound server's throughput ratio is the inverse of its CPU time ratio, so the
-budget is bare × (1/target − 1)):
+budget is bare × (1/target − 1)). "Header lines take" is what the bare server with Bulwark's
+header lines set by hand costs over the bare server (see Results), and what that leaves of the
+budget for everything else the policy does: authentication, two rate limits, validation,
+ownership and the response filter. A budget left near zero or below means the target cannot be
+met with these headers on every answer, however cheap the rest.
 
-${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows"], rows)}
+${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows", "header lines take", "left for the rest"], rows)}
 
 From the core stages below, a hot GET through the whole core (request start, transport checks,
 IP limit, token cache hit, per-user limit, params validation, ownership, response filter) costs
@@ -310,8 +322,12 @@ on its own machine.`);
   if (Object.keys(run.frameworks).length > 0) {
     const { frameworks, rows } = targetRows(run);
     sections.push(`## Targets\n\n${table(["Target", ...frameworks.map((f) => NAMES[f])], rows)}\n\n${memorySection(run)}`);
-    sections.push(`## Results\n\nMedian over rounds, (min–max) when there was more than one round. "Bulwark/bare" and
-"Bulwark/peer" are computed within each round, then summarised. "server CPU µs/req" is the CPU
+    sections.push(`## Results\n\nMedian over rounds, (min–max) when there was more than one round. "÷ bare" (a
+server's throughput over the bare server's) and "Bulwark/peer" are computed within each round, then
+summarised. The hot GET also runs "bare + Bulwark's header lines": the bare server with the header
+lines the Bulwark server sends (its security headers read from a Bulwark engine, the request id,
+\`Cache-Control\`, the RateLimit fields) set by hand and nothing else, to show what those lines
+alone cost the framework. "server CPU µs/req" is the CPU
 time the server process used divided by the requests it answered, split into user space (the
 JavaScript, and crypto on libuv's threads) and the kernel (mostly sending responses over loopback,
 which costs more when the load generator sleeps between responses than when it is saturated, so

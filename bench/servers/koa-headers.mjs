@@ -1,0 +1,14 @@
+/**
+ * Bare Koa 3 (servers/koa-bare.mjs) with the header lines Bulwark adds set by hand on every
+ * answer, and nothing else: what the lines alone cost (see lib/bulwark-headers.mjs).
+ */
+import bare from "./koa-bare.mjs";
+import { HEADER_LINES, newRequestId } from "../lib/bulwark-headers.mjs";
+
+function withHeaders(req, res) {
+  res.setHeader("x-request-id", newRequestId());
+  for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+  bare.handler(req, res);
+}
+
+export default { name: "koa-headers", handler: withHeaders };
