@@ -4,7 +4,7 @@
  * cost a framework (Node validates each name and value, and writes them into every response head).
  * The security headers are read from a Bulwark engine built with the defaults, so they are the
  * lines Bulwark sends; the RateLimit fields have the values of the bench's limits. The smoke test
- * checks that a "headers" server and the Bulwark server answer with the same header names.
+ * checks that a "headers" server and the Bulwark server answer with the same header lines.
  */
 import { randomUUID } from "node:crypto";
 import * as core from "@bulwark/core";
@@ -23,3 +23,12 @@ export const HEADER_LINES = Object.freeze([
 
 /** A new request id, made as Bulwark makes one when the request brings none. */
 export const newRequestId = randomUUID;
+
+/** A Node request handler that sets the lines on the response, then hands over to `handler`. */
+export function withHeaderLines(handler) {
+  return function withHeaders(req, res) {
+    res.setHeader("x-request-id", newRequestId());
+    for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+    handler(req, res);
+  };
+}

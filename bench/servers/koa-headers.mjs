@@ -3,12 +3,6 @@
  * answer, and nothing else: what the lines alone cost (see lib/bulwark-headers.mjs).
  */
 import bare from "./koa-bare.mjs";
-import { HEADER_LINES, newRequestId } from "../lib/bulwark-headers.mjs";
+import { withHeaderLines } from "../lib/bulwark-headers.mjs";
 
-function withHeaders(req, res) {
-  res.setHeader("x-request-id", newRequestId());
-  for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
-  bare.handler(req, res);
-}
-
-export default { name: "koa-headers", handler: withHeaders };
+export default { name: "koa-headers", handler: withHeaderLines(bare.handler) };
