@@ -36,7 +36,10 @@ export interface JwtOptions extends JwtKeyOptions {
   readonly claims?: JwtClaimsOptions;
   /** Called on every request with the verified claims: return `true` to refuse the token, `false` to accept it. */
   readonly isRevoked?: (claims: Readonly<Record<string, unknown>>) => boolean | Promise<boolean>;
-  /** Verified-token cache: `false` to turn it off. Default `{ maxEntries: 10000, ttl: 60 }`. */
+  /**
+   * Verified-token cache, which keeps a token from its second verification on: `false` to turn it
+   * off. Default `{ maxEntries: 10000, ttl: 60 }`.
+   */
   readonly cache?: false | { readonly maxEntries?: number; readonly ttl?: number };
   /** How remote keys (`jwksUri`, `discovery`) are fetched. */
   readonly remoteKeys?: {

@@ -3,8 +3,10 @@
  * a signature check. Keyed by the SHA-256 of the token (the token itself is never kept as a key);
  * an entry never outlives the token's `exp` (nor its `maxTokenAge`); when full, an entry not used
  * since it last came round goes (second-chance eviction, a close and cheap approximation of least
- * recently used: a hit sets a flag instead of reordering the map). Revocation is checked by the
- * caller on every request, cached or not.
+ * recently used: a hit sets a flag instead of reordering the map). A token is kept from its second
+ * verification on: one used once (a client that signs a token per request, a flood of tokens)
+ * never takes an entry, which would only make work for the garbage collector and push out tokens
+ * in use. Revocation is checked by the caller on every request, cached or not.
  */
 import { sha256 } from "../crypto/sha256.js";
 
@@ -35,10 +37,28 @@ export interface VerifiedTokenCache<T> {
   keyOf(token: string): string;
   /** The cached value of `key` at `now`, if any. */
   get(key: string, now: number): T | undefined;
-  /** Keeps `value` until `min(notAfter, now + ttl)`. */
+  /**
+   * Keeps `value` until `min(notAfter, now + ttl)`, replacing the entry of `key` if it has one. A
+   * key without an entry is only recorded the first time, and kept the next time it is set.
+   */
   set(key: string, value: T, now: number, notAfter: number): void;
   /** Entries held. */
   readonly size: number;
+}
+
+/**
+ * Where `key` goes in a table of `size` fingerprints, and its fingerprint (never 0, the empty
+ * mark): two 32-bit multiplicative hashes of the key (FNV-1a's, and one with MurmurHash2's multiplier).
+ */
+function tableSpot(key: string, size: number): { index: number; fingerprint: number } {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return { index: (a >>> 0) % size, fingerprint: b | 1 };
 }
 
 /**
@@ -50,6 +70,20 @@ export function verifiedTokenCache<T>(options: TokenCacheOptions): VerifiedToken
   const slots: (string | undefined)[] = [];
   const freeSlots: number[] = [];
   let hand = 0;
+  // Fingerprints of keys verified once and not kept yet: a fixed table, so that one-off tokens
+  // allocate nothing. A collision only keeps a token one verification early or late.
+  const seenOnce = new Int32Array(Math.max(1, options.maxEntries));
+
+  /** Whether `key` was verified once before; records it when not. */
+  function seenBefore(key: string): boolean {
+    const { index, fingerprint } = tableSpot(key, seenOnce.length);
+    if (seenOnce[index] === fingerprint) {
+      seenOnce[index] = 0;
+      return true;
+    }
+    seenOnce[index] = fingerprint;
+    return false;
+  }
 
   function forget(key: string, entry: Entry<T>): void {
     entries.delete(key);
@@ -100,6 +134,7 @@ export function verifiedTokenCache<T>(options: TokenCacheOptions): VerifiedToken
         if (existing !== undefined) forget(key, existing);
         return;
       }
+      if (existing === undefined && !seenBefore(key)) return;
       const slot = existing === undefined ? claimSlot(now) : existing.slot;
       slots[slot] = key;
       entries.set(key, { value, expiresAt, slot, used: false });
