@@ -272,6 +272,21 @@ function runMemoryStoreKeys(options) {
   }
 }
 
+/**
+ * Times what a middleware pays on Express's request and response objects
+ * (bench/express-request-shape.mjs), on a full run.
+ */
+function runExpressShape(options) {
+  const command = "node bench/express-request-shape.mjs";
+  if (options.quick || !options.frameworks.includes("express")) return undefined;
+  try {
+    const output = execFileSync(process.execPath, ["bench/express-request-shape.mjs"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+    return { command, output: output.trim() };
+  } catch (error) {
+    return { command, error: String(error.stderr || error.message).slice(0, 2000) };
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.help) {
@@ -317,6 +332,7 @@ async function main() {
     for (const line of run.micro.missing) notes.push(`micro-benchmark stage missing: ${line}`);
   }
   if (!options.microOnly) run.memory = runMemoryStoreKeys(options);
+  if (!options.microOnly) run.expressShape = runExpressShape(options);
   if (redisOk) await cleanRedis(options.redisUrl);
 
   log(`\n${consoleReport(run)}`);

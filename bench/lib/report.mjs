@@ -235,6 +235,7 @@ library's promise), a cached token is answered at once, and the engine and the a
 only when a part hands back a promise (a Redis round trip, a first verification, the body
 stream). Each promise would cost a turn of the microtask queue and its garbage, which the
 micro-benchmark's tight loop hides.
+${expressShapeSection(run)}
 
 With cold tokens the signature check dominates everything. Bulwark's cold verification costs
 ${us("JWT ES256 verify, cold")} µs of CPU and jose's \`jwtVerify\` alone ${us("jose jwtVerify alone")} µs (timed together): the difference is
@@ -244,10 +245,33 @@ ${us("jose jwtVerify, timed with")} µs of CPU per token one at a time, against 
 koa-jwt) and ${us("fast-jwt verify")} µs for fast-jwt (@fastify/jwt), which call node:crypto directly (WebCrypto
 runs each check as a job on libuv's thread pool, which also lets several run at once). That is why
 the cold target is measured against the peer stack verifying with jose. Under cold traffic the
-verified-token cache works without paying off: every token is hashed, stored and later evicted
-(eviction is a clock hand over a ring of slots, constant time; a \`Map\` used as a queue made
-each insertion skip the holes earlier deletions left, about 5 µs per cold token), and the entries
-outlive young-generation collections (see the GC column).`;
+verified-token cache cannot pay off, so it costs as little as it can: every token is hashed, but a
+token is kept only from its second verification on, so tokens seen once take no entry (an entry
+outlives young-generation collections and would make work for the old generation's; the first
+sighting is a 4-byte fingerprint in a fixed table).`;
+}
+
+/** What a property added or read costs on Express's objects, when it was measured. */
+function expressShapeSection(run) {
+  const shape = run.expressShape;
+  if (shape === undefined) return "";
+  if (shape.error !== undefined) return `\n\`${shape.command}\` failed:\n\n\`\`\`\n${shape.error}\n\`\`\`\n`;
+  return `
+Express makes all of this dearer than the other frameworks do. It gives each request and response
+the prototype of its app, and from then on every property added to one of them gives that object
+a hidden class of its own, so V8's inline caches miss on every request: in Express's code, in
+Node's (\`setHeader\`, \`writeHead\`) and in every middleware's. The same operations timed inside a
+handler (\`${shape.command}\`, ns per operation, medians):
+
+\`\`\`
+${shape.output}
+\`\`\`
+
+Bulwark adds three properties to each Express request and response (its request slot,
+\`req.bulwark\`, its response guard) and sets its header lines after Express has swapped the
+prototypes, as any Express middleware must; this is also why the bare Express server costs several
+times the bare Koa server per request, and why the "header lines" server of Express sets its lines
+from a first Express middleware, where Bulwark's global layer sets them.`;
 }
 
 /** What each part of the policy costs in the server: CPU per request with it minus without it, per round. */
@@ -300,6 +324,7 @@ export function consoleReport(run) {
   }
   if (run.micro !== undefined) parts.push(microTable(run.micro));
   if (run.memory?.output !== undefined) parts.push(`memory store, one million keys (${run.memory.command}):\n${run.memory.output}`);
+  if (run.expressShape?.output !== undefined) parts.push(`Express's objects (${run.expressShape.command}):\n${run.expressShape.output}`);
   for (const note of run.notes) parts.push(`note: ${note}`);
   return parts.join("\n\n");
 }
@@ -327,7 +352,8 @@ server's throughput over the bare server's) and "Bulwark/peer" are computed with
 summarised. The hot GET also runs "bare + Bulwark's header lines": the bare server with the header
 lines the Bulwark server sends (its security headers read from a Bulwark engine, the request id,
 \`Cache-Control\`, the RateLimit fields) set by hand and nothing else, to show what those lines
-alone cost the framework. "server CPU µs/req" is the CPU
+alone cost the framework (on Express from a first middleware, where Bulwark's global layer sets
+them; see [Where the time goes](#where-the-time-goes)). "server CPU µs/req" is the CPU
 time the server process used divided by the requests it answered, split into user space (the
 JavaScript, and crypto on libuv's threads) and the kernel (mostly sending responses over loopback,
 which costs more when the load generator sleeps between responses than when it is saturated, so

@@ -1,8 +1,16 @@
 /**
- * Bare Express 5 (servers/express-bare.mjs) with the header lines Bulwark adds set by hand on every
- * answer, and nothing else: what the lines alone cost (see lib/bulwark-headers.mjs).
+ * Bare Express 5 (servers/express-bare.mjs) with the header lines Bulwark adds set on every answer
+ * by a first Express middleware, as Bulwark's global layer sets them (on Express's response, after
+ * Express has given it its own prototype), and nothing else: what the lines alone cost (see
+ * lib/bulwark-headers.mjs).
  */
-import bare from "./express-bare.mjs";
-import { withHeaderLines } from "../lib/bulwark-headers.mjs";
+import { bareApp } from "./express-bare.mjs";
+import { HEADER_LINES, newRequestId } from "../lib/bulwark-headers.mjs";
 
-export default { name: "express-headers", handler: withHeaderLines(bare.handler) };
+function headerLines(req, res, next) {
+  res.setHeader("x-request-id", newRequestId());
+  for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+  next();
+}
+
+export default { name: "express-headers", handler: bareApp(headerLines) };
