@@ -267,8 +267,8 @@ handler (\`${shape.command}\`, ns per operation, medians):
 ${shape.output}
 \`\`\`
 
-Bulwark adds three properties to each Express request and response (its request slot,
-\`req.bulwark\`, its response guard) and sets its header lines after Express has swapped the
+Bulwark adds two properties to each Express request (its request slot and \`req.bulwark\`) and
+one to each response (its response guard), and sets its header lines after Express has swapped the
 prototypes, as any Express middleware must; this is also why the bare Express server costs several
 times the bare Koa server per request, and why the "header lines" server of Express sets its lines
 from a first Express middleware, where Bulwark's global layer sets them.`;
