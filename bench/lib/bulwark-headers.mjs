@@ -24,11 +24,16 @@ export const HEADER_LINES = Object.freeze([
 /** A new request id, made as Bulwark makes one when the request brings none. */
 export const newRequestId = randomUUID;
 
+/** Sets the lines (a new request id first) on a Node response or a framework's wrapper of one. */
+export function setHeaderLines(res) {
+  res.setHeader("x-request-id", newRequestId());
+  for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+}
+
 /** A Node request handler that sets the lines on the response, then hands over to `handler`. */
 export function withHeaderLines(handler) {
   return function withHeaders(req, res) {
-    res.setHeader("x-request-id", newRequestId());
-    for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+    setHeaderLines(res);
     handler(req, res);
   };
 }

@@ -5,11 +5,10 @@
  * lib/bulwark-headers.mjs).
  */
 import { bareApp } from "./express-bare.mjs";
-import { HEADER_LINES, newRequestId } from "../lib/bulwark-headers.mjs";
+import { setHeaderLines } from "../lib/bulwark-headers.mjs";
 
 function headerLines(req, res, next) {
-  res.setHeader("x-request-id", newRequestId());
-  for (const [name, value] of HEADER_LINES) res.setHeader(name, value);
+  setHeaderLines(res);
   next();
 }
 
