@@ -3,9 +3,11 @@
  * `@bulwark/core` (as an app would load it). Run by `bench/run.mjs`, or alone:
  * `node bench/micro.mjs [--quick] [--json] [--redis-url=redis://127.0.0.1:6379] [--no-redis]`.
  *
- * Stages that need a request state are timed as "start + stage" and reported with the separately
- * timed start subtracted, so each line is the stage alone. Each figure is the median of several
- * samples; async stages are awaited one after the other (their promise overhead is part of them).
+ * Stages that need a request state are timed as "start + stage", sample by sample in turn with
+ * the same engine's start alone, and reported as the median of the per-sample differences, so each
+ * line is the stage alone and both parts saw the same conditions. Each figure is the median of
+ * several samples; async stages are awaited one after the other (their promise overhead is part of
+ * them).
  */
 import { Buffer } from "node:buffer";
 import { createPublicKey } from "node:crypto";
@@ -40,8 +42,12 @@ async function time(fn, async) {
  * shared machine, two stages timed one after the other can see different loads).
  */
 async function timeTogether(fns, async) {
-  const wall = fns.map(() => []);
-  const cpu = fns.map(() => []);
+  return (await sampleTogether(fns, async)).map(({ wall, cpu }) => ({ ns: median(wall), cpuNs: median(cpu) }));
+}
+
+/** The per-call samples behind {@link timeTogether}: `{ wall, cpu }` arrays of ns, one entry per sample. */
+async function sampleTogether(fns, async) {
+  const samples = fns.map(() => ({ wall: [], cpu: [] }));
   const batch = async ? 16 : 64;
   for (let s = 0; s <= SAMPLES; s++) {
     for (let f = 0; f < fns.length; f++) {
@@ -59,11 +65,22 @@ async function timeTogether(fns, async) {
       } while (now < end);
       const used = process.cpuUsage(cpuStart);
       if (s === 0) continue; // the first sample warms up
-      wall[f].push(Number(now - start) / n);
-      cpu[f].push(((used.user + used.system) * 1000) / n);
+      samples[f].wall.push(Number(now - start) / n);
+      samples[f].cpu.push(((used.user + used.system) * 1000) / n);
     }
   }
-  return fns.map((_, f) => ({ ns: median(wall[f]), cpuNs: median(cpu[f]) }));
+  return samples;
+}
+
+/**
+ * Times a stage that needs a request state: `withStart` (which starts a request, then runs the
+ * stage) and `startOnly` (the same engine's start) in turn, sample by sample and in the same mode,
+ * and returns the median of the per-sample differences (never below 0).
+ */
+async function timeStage(withStart, startOnly, async) {
+  const [whole, start] = await sampleTogether([withStart, startOnly], async);
+  const difference = (a, b) => Math.max(0, median(a.map((value, i) => value - b[i])));
+  return { ns: difference(whole.wall, start.wall), cpuNs: difference(whole.cpu, start.cpu) };
 }
 const timeSync = (fn) => time(fn, false);
 const timeAsync = (fn) => time(fn, true);
@@ -99,10 +116,8 @@ const item = items.get("item-103");
 
 const results = [];
 const missing = [];
-/** Records a timing; `minus` (a timing) is subtracted from it first. */
-function record(group, stage, timing, minus) {
-  const ns = Math.max(0, timing.ns - (minus?.ns ?? 0));
-  const cpuNs = Math.max(0, timing.cpuNs - (minus?.cpuNs ?? 0));
+/** Records a timing. */
+function record(group, stage, { ns, cpuNs }) {
   results.push({ group, stage, ns, cpuNs });
   if (!args.has("--json")) process.stderr.write(`${stage.padEnd(66)} ${Math.round(ns).toString().padStart(9)} ns  ${Math.round(cpuNs).toString().padStart(9)} ns CPU\n`);
 }
@@ -134,8 +149,7 @@ const prefix = `bench:micro:${process.pid}:`;
 // ---- Request start and transport ----
 const plain = core.createEngine({}, core.FEATURES);
 const getRequest = securityRequest();
-const startNs = await timeSync(() => plain.start(getRequest, sink));
-record("request", "start: request id, security headers, context", startNs);
+record("request", "start: request id, security headers, context", await timeSync(() => plain.start(getRequest, sink)));
 
 await stage("security headers on a Node response", async () => {
   // Real ServerResponse objects (no socket is written): what setting the headers costs in Node.
@@ -150,11 +164,11 @@ await stage("security headers on a Node response", async () => {
 });
 
 await stage("transport checks", async () => {
-  const ns = await timeAsync(() => plain.global(plain.start(getRequest, sink), { kind: "parsed", value: undefined }));
-  record("request", "global layer, GET: URL, query, content-type checks (no auth)", ns, startNs);
+  const ns = await timeStage(() => plain.global(plain.start(getRequest, sink), { kind: "parsed", value: undefined }), () => plain.start(getRequest, sink), true);
+  record("request", "global layer, GET: URL, query, content-type checks (no auth)", ns);
   const withQuery = securityRequest({ url: "/items/item-103?page=2&sort=price&fields=id,title" });
-  const nsQuery = await timeAsync(() => plain.global(plain.start(withQuery, sink), { kind: "parsed", value: undefined }));
-  record("request", "global layer, GET with a 3-parameter query (no auth)", nsQuery, startNs);
+  const nsQuery = await timeStage(() => plain.global(plain.start(withQuery, sink), { kind: "parsed", value: undefined }), () => plain.start(withQuery, sink), true);
+  record("request", "global layer, GET with a 3-parameter query (no auth)", nsQuery);
 });
 
 await stage("body parse", async () => {
@@ -205,7 +219,7 @@ await stage("peer verifiers", async () => {
 async function limitStage(label, store) {
   const engine = core.createEngine(store === undefined ? {} : { store }, core.FEATURES);
   const guard = engine.compile({ public: true, rateLimit: { ...globalLimit, by: "ip" } });
-  record("ratelimit", label, await timeAsync(() => guard.run(engine.start(getRequest, sink))), startNs);
+  record("ratelimit", label, await timeStage(() => guard.run(engine.start(getRequest, sink)), () => engine.start(getRequest, sink), true));
 }
 await stage("rate limit (memory)", () => limitStage("rate-limit consume, memory (key, consume, headers)", undefined));
 if (redis !== undefined) {
@@ -232,27 +246,30 @@ await stage("validation", async () => {
     state.context.principal = principal;
     return state;
   };
-  record("policy", "validation: params (ajv, compiled at startup)", await timeAsync(() => {
+  const withParams = () => {
     const state = withPrincipal();
     state.request.params = { id: "item-103" };
-    return params.run(state);
-  }), startNs);
-  record("policy", "validation: body (ajv, compiled at startup)", await timeAsync(() => {
+    return state;
+  };
+  const withBody = () => {
     const state = withPrincipal();
     state.request.body = parsed;
-    return body.run(state);
-  }), startNs);
+    return state;
+  };
+  record("policy", "validation: params (ajv, compiled at startup)", await timeStage(() => params.run(withParams()), withParams, true));
+  record("policy", "validation: body (ajv, compiled at startup)", await timeStage(() => body.run(withBody()), withBody, true));
 });
 
 await stage("ownership", async () => {
   const engine = core.createEngine(auth, core.FEATURES);
   const guard = engine.compile({ owns });
-  record("policy", "ownership: load, owner check, enumeration check (memory)", await timeAsync(() => {
+  const started = () => {
     const state = engine.start(getRequest, sink);
     state.context.principal = principal;
     state.request.params = { id: "item-103" };
-    return guard.run(state);
-  }), startNs);
+    return state;
+  };
+  record("policy", "ownership: load, owner check, enumeration check (memory)", await timeStage(() => guard.run(started()), started, true));
 });
 
 await stage("response filter", async () => {

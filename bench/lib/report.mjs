@@ -372,8 +372,9 @@ ${scenarioTables(run)}`);
 
 Each stage of Bulwark's core timed alone on the built \`@bulwark/core\` (\`node bench/micro.mjs\`),
 median of several samples on one core (the signature verifiers are timed sample by sample in
-turn, so that they see the same load). Stages that need a request state are timed together with
-the request start and reported with the start subtracted.
+turn, so that they see the same load). Stages that need a request state are timed as "start +
+stage", sample by sample in turn with the start alone, and reported as the median of the
+per-sample differences.
 
 ${microTable(run.micro)}`);
   sections.push(WHAT_IS_MEASURED);
