@@ -73,14 +73,14 @@ async function sampleTogether(fns, async) {
 }
 
 /**
- * Times a stage that needs a request state: `withStart` (which starts a request, then runs the
- * stage) and `startOnly` (the same engine's start) in turn, sample by sample and in the same mode,
- * and returns the median of the per-sample differences (never below 0).
+ * Times a stage that needs a request state: `start` then `stage` on the state it returns, and
+ * `start` alone, in turn, sample by sample, both awaited; returns the median of the per-sample
+ * differences (never below 0).
  */
-async function timeStage(withStart, startOnly, async) {
-  const [whole, start] = await sampleTogether([withStart, startOnly], async);
+async function timeStage(start, stage) {
+  const [whole, startOnly] = await sampleTogether([() => stage(start()), start], true);
   const difference = (a, b) => Math.max(0, median(a.map((value, i) => value - b[i])));
-  return { ns: difference(whole.wall, start.wall), cpuNs: difference(whole.cpu, start.cpu) };
+  return { ns: difference(whole.wall, startOnly.wall), cpuNs: difference(whole.cpu, startOnly.cpu) };
 }
 const timeSync = (fn) => time(fn, false);
 const timeAsync = (fn) => time(fn, true);
@@ -164,10 +164,11 @@ await stage("security headers on a Node response", async () => {
 });
 
 await stage("transport checks", async () => {
-  const ns = await timeStage(() => plain.global(plain.start(getRequest, sink), { kind: "parsed", value: undefined }), () => plain.start(getRequest, sink), true);
+  const noBody = { kind: "parsed", value: undefined };
+  const ns = await timeStage(() => plain.start(getRequest, sink), (state) => plain.global(state, noBody));
   record("request", "global layer, GET: URL, query, content-type checks (no auth)", ns);
   const withQuery = securityRequest({ url: "/items/item-103?page=2&sort=price&fields=id,title" });
-  const nsQuery = await timeStage(() => plain.global(plain.start(withQuery, sink), { kind: "parsed", value: undefined }), () => plain.start(withQuery, sink), true);
+  const nsQuery = await timeStage(() => plain.start(withQuery, sink), (state) => plain.global(state, noBody));
   record("request", "global layer, GET with a 3-parameter query (no auth)", nsQuery);
 });
 
@@ -219,7 +220,7 @@ await stage("peer verifiers", async () => {
 async function limitStage(label, store) {
   const engine = core.createEngine(store === undefined ? {} : { store }, core.FEATURES);
   const guard = engine.compile({ public: true, rateLimit: { ...globalLimit, by: "ip" } });
-  record("ratelimit", label, await timeStage(() => guard.run(engine.start(getRequest, sink)), () => engine.start(getRequest, sink), true));
+  record("ratelimit", label, await timeStage(() => engine.start(getRequest, sink), (state) => guard.run(state)));
 }
 await stage("rate limit (memory)", () => limitStage("rate-limit consume, memory (key, consume, headers)", undefined));
 if (redis !== undefined) {
@@ -256,8 +257,8 @@ await stage("validation", async () => {
     state.request.body = parsed;
     return state;
   };
-  record("policy", "validation: params (ajv, compiled at startup)", await timeStage(() => params.run(withParams()), withParams, true));
-  record("policy", "validation: body (ajv, compiled at startup)", await timeStage(() => body.run(withBody()), withBody, true));
+  record("policy", "validation: params (ajv, compiled at startup)", await timeStage(withParams, (state) => params.run(state)));
+  record("policy", "validation: body (ajv, compiled at startup)", await timeStage(withBody, (state) => body.run(state)));
 });
 
 await stage("ownership", async () => {
@@ -269,7 +270,7 @@ await stage("ownership", async () => {
     state.request.params = { id: "item-103" };
     return state;
   };
-  record("policy", "ownership: load, owner check, enumeration check (memory)", await timeStage(() => guard.run(started()), started, true));
+  record("policy", "ownership: load, owner check, enumeration check (memory)", await timeStage(started, (state) => guard.run(state)));
 });
 
 await stage("response filter", async () => {
