@@ -72,7 +72,10 @@ export function defaultKind(claims: Readonly<Record<string, unknown>>): "user" |
 
 /** A frozen null-prototype copy of the own enumerable properties of `claims`. */
 export function copyClaims(claims: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const copy = Object.create(null) as Record<string, unknown>;
+  // Not Object.create(null): V8 keeps such objects in dictionary mode, where every later claim
+  // read is a hash lookup. An empty literal given a null prototype keeps fast properties, and
+  // with no prototype a "__proto__" claim is stored as an own property like any other.
+  const copy = Object.setPrototypeOf({}, null) as Record<string, unknown>;
   for (const name of Object.keys(claims)) copy[name] = claims[name];
   return Object.freeze(copy);
 }
