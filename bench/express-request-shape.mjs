@@ -12,6 +12,11 @@
  * subtracted): adding one property to the request, reading `res.headersSent` (a getter Node's
  * response inherits), and setting one response header. Bulwark does each of these on every
  * request (its request slot, its response guard, its header lines).
+ *
+ * The last lines show the cause without Express or HTTP: objects of one class, each given one
+ * property, with and without an `Object.setPrototypeOf` first. After the swap, V8 gives each
+ * object that gets a new property a hidden class of its own (no two of them share one, as
+ * `%HaveSameMap` shows under `--allow-natives-syntax`), where without the swap they all share one.
  */
 import http from "node:http";
 import process from "node:process";
@@ -75,6 +80,33 @@ const servers = {
 const results = {};
 for (const [name, make] of Object.entries(servers)) results[name] = await measure(make);
 
+/** The cause alone: ns to create an object of one class, swap its prototype or not, add a property or not. */
+function plainObjects(swap, add) {
+  class Shape {
+    constructor(i) {
+      this.a = i;
+      this.b = i;
+      this.c = i;
+    }
+  }
+  const swapped = Object.create(Shape.prototype);
+  const kept = new Array(1024);
+  const OBJECTS = 200_000;
+  const runs = [];
+  for (let run = 0; run < 7; run++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < OBJECTS; i++) {
+      const object = new Shape(i);
+      if (swap) Object.setPrototypeOf(object, swapped);
+      if (add) object.added = i;
+      kept[i & 1023] = object;
+    }
+    runs.push(Number(process.hrtime.bigint() - start) / OBJECTS);
+  }
+  return Math.round(median(runs.slice(1)));
+}
+const plain = { add: plainObjects(false, true), swap: plainObjects(true, false), swapAdd: plainObjects(true, true) };
+
 const names = Object.keys(results);
 console.log(`Node ${process.version}, ns per operation inside the handler (median over requests)`);
 console.log(`${"".padEnd(32)}${names.map((n) => n.padStart(24)).join("")}`);
@@ -82,3 +114,4 @@ OPERATIONS.forEach((operation, i) => {
   console.log(`${operation.padEnd(32)}${names.map((n) => String(results[n].ns[i]).padStart(24)).join("")}`);
 });
 console.log(`${"requests timed".padEnd(32)}${names.map((n) => results[n].requests.toLocaleString("en-US").padStart(24)).join("")}`);
+console.log(`plain objects, no HTTP, ns per object: new + add a property ${plain.add}; new + Object.setPrototypeOf ${plain.swap}; new + Object.setPrototypeOf + add a property ${plain.swapAdd}`);

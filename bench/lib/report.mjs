@@ -106,6 +106,7 @@ function targetRows(run) {
     ["Hot GET, p99 Bulwark ≤ peer stack", (fw) => cell(fw, "get-hot", (s) => p99(s, "peer"))],
     ["Hot POST, p99 Bulwark ≤ peer stack", (fw) => cell(fw, "post-hot", (s) => p99(s, "peer"))],
     ["Cold GET, p99 Bulwark ≤ peer stack verifying with jose", (fw) => cell(fw, "get-cold", (s) => (s.kinds["peer-jose"] === undefined ? "not measured" : p99(s, "peer-jose")))],
+    ["Cold GET, p99 Bulwark vs peer stack with its own JWT package (for reference)", (fw) => cell(fw, "get-cold", (s) => `${int(s.kinds.bulwark.p99.median)} vs ${int(s.kinds.peer.p99.median)} ms`)],
   ];
   return { frameworks, rows: rows.map(([label, fn]) => [label, ...frameworks.map(fn)]) };
 }
@@ -261,7 +262,9 @@ Express makes all of this dearer than the other frameworks do. It gives each req
 the prototype of its app, and from then on every property added to one of them gives that object
 a hidden class of its own, so V8's inline caches miss on every request: in Express's code, in
 Node's (\`setHeader\`, \`writeHead\`) and in every middleware's. The same operations timed inside a
-handler (\`${shape.command}\`, ns per operation, medians):
+handler (\`${shape.command}\`, ns per operation, medians; its last line shows the cause with plain
+objects, without Express or HTTP: a property added after \`Object.setPrototypeOf\` costs far more
+than the same property added without it):
 
 \`\`\`
 ${shape.output}
