@@ -13,7 +13,7 @@
  * response inherits), and setting one response header. Bulwark does each of these on every
  * request (its request slot, its response guard, its header lines).
  *
- * The last lines show the cause without Express or HTTP: objects of one class, each given one
+ * The last line shows the cause without Express or HTTP: objects of one class, each given one
  * property, with and without an `Object.setPrototypeOf` first. After the swap, V8 gives each
  * object that gets a new property a hidden class of its own (no two of them share one, as
  * `%HaveSameMap` shows under `--allow-natives-syntax`), where without the swap they all share one.
