@@ -1,6 +1,7 @@
 /**
  * Turning a run's measurements into tables: medians with min and max, ratios computed within
- * each round, the targets of the performance issue, per-request CPU time, and the core stages.
+ * each round, the targets and what a missed one allowed against what it took, per-request CPU
+ * time, and the core stages.
  */
 import { summary } from "./stats.mjs";
 
@@ -109,6 +110,73 @@ function targetRows(run) {
     ["Cold GET, p99 Bulwark vs peer stack with its own JWT package (for reference)", (fw) => cell(fw, "get-cold", (s) => `${int(s.kinds.bulwark.p99.median)} vs ${int(s.kinds.peer.p99.median)} ms`)],
   ];
   return { frameworks, rows: rows.map(([label, fn]) => [label, ...frameworks.map(fn)]) };
+}
+
+/** Mean time in the system of a closed loop: each of `connections` always has one request in flight. */
+function meanLatencyMs(connections, rps) {
+  return (connections / rps) * 1000;
+}
+
+/**
+ * One entry per missed target, from the run's own figures: what the target allows, what Bulwark
+ * spends, and where the difference goes. Empty when every target was met.
+ */
+function missedTargets(run) {
+  const entries = [];
+  const us = (prefix) => stageNs(run.micro, prefix) / 1000;
+  const corePath = { "hot GET": us("whole core path, hot GET (memory"), "hot POST": us("whole core path, hot POST (memory") };
+  const aroundJose = us("JWT ES256 verify, cold") - us("jose jwtVerify alone");
+  const connections = run.options.connections;
+  const cpu = (s, kind) => s.kinds[kind].cpuPerRequestUs.median;
+  for (const [fw, results] of Object.entries(run.frameworks)) {
+    const scenario = (name) => (results.scenarios[name] === undefined ? undefined : summarize(results.scenarios[name]));
+    const hot = scenario("get-hot");
+    const headerLines = hot?.kinds.headers === undefined ? Number.NaN : cpu(hot, "headers") - cpu(hot, "bare");
+    const where = fw === "express"
+      ? " The rest is what those steps cost on Express's request and response (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's."
+      : " The rest is the framework's and Node's work that these steps cause in the server (see Stage costs in the server).";
+    for (const [name, label] of [["get-hot", "hot GET"], ["post-hot", "hot POST"]]) {
+      const s = scenario(name);
+      if (s === undefined || s.vsBare.median >= TARGETS[fw]) continue;
+      const allows = cpu(s, "bare") * (1 / TARGETS[fw] - 1);
+      entries.push(
+        `**${NAMES[fw]}, ${label}: ${two(s.vsBare.median)} of bare, against ${two(TARGETS[fw])}.** Bulwark adds ${int(cpu(s, "bulwark") - cpu(s, "bare"))} µs of CPU per request to the bare server's ${int(cpu(s, "bare"))}; the target allows ${int(allows)}. ` +
+          `Its header lines alone take ${int(headerLines)} (the "bare + header lines" server of the hot GET), which leaves ${int(allows - headerLines)} for authentication, two rate limits, validation, ownership, the response filter and the response guard${Number.isFinite(corePath[label]) ? `; the core path of those steps costs ${one(corePath[label])} µs in a tight loop, before any framework object is touched` : ""}.${where}`,
+      );
+    }
+    if (hot !== undefined && hot.vsPeer.median < 1) {
+      entries.push(`**${NAMES[fw]}, hot GET: Bulwark/peer ${two(hot.vsPeer.median)}.** Bulwark spends ${int(cpu(hot, "bulwark"))} µs of CPU per request, the peer stack ${int(cpu(hot, "peer"))}.`);
+    }
+    const cold = scenario("get-cold");
+    if (cold?.vsPeerJose !== undefined && cold.vsPeerJose.median < COLD_TARGET) {
+      entries.push(
+        `**${NAMES[fw]}, cold GET: ${two(cold.vsPeerJose.median)} of the jose peer's throughput, against ${two(COLD_TARGET)}.** Bulwark spends ${int(cpu(cold, "bulwark"))} µs of CPU per request, the peer ${int(cpu(cold, "peer-jose"))}. ` +
+          `Around the signature check jose makes for both, Bulwark adds ${Number.isFinite(aroundJose) ? `${one(aroundJose)} µs per token` : "its own work"} (Core stages: reading the token, its header and claim rules, the principal), and the rest of its policy costs what it costs in the hot rows.`,
+      );
+    }
+    const p99Rows = [
+      [hot, "peer", "hot GET"],
+      [scenario("post-hot"), "peer", "hot POST"],
+      [cold, "peer-jose", "cold GET (against the jose peer)"],
+    ];
+    for (const [s, peer, label] of p99Rows) {
+      if (s?.kinds[peer] === undefined || s.kinds.bulwark.p99.median <= s.kinds[peer].p99.median) continue;
+      const throughput = s.kinds.bulwark.rps.median / s.kinds[peer].rps.median;
+      entries.push(
+        `**${NAMES[fw]}, ${label}, p99: ${int(s.kinds.bulwark.p99.median)} against ${int(s.kinds[peer].p99.median)} ms.** Bulwark's throughput was ${two(throughput)} of the peer's. ` +
+          `Each of the load generator's ${connections} connections always has one request in flight, so a request's mean time is ${connections} ÷ throughput (Little's law): ${one(meanLatencyMs(connections, s.kinds.bulwark.rps.median))} ms for Bulwark and ${one(meanLatencyMs(connections, s.kinds[peer].rps.median))} ms for the peer, and the tail moves with the mean. ` +
+          `A p99 no worse than the peer's needs a throughput at least the peer's${peer === "peer-jose" ? ", which the cold throughput target (within 1.1× of the peer) does not ask for" : ""}.`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** The missed targets as a section, or "" when every target was met. */
+function missedSection(run) {
+  const entries = missedTargets(run);
+  if (entries.length === 0) return "";
+  return `## Missed targets\n\nEach target this run missed, with what it allows and where the time went (figures from this run):\n\n${entries.map((e) => `- ${e}`).join("\n")}`;
 }
 
 function table(header, rows) {
@@ -321,6 +389,8 @@ export function consoleReport(run) {
   if (Object.keys(run.frameworks).length > 0) {
     const { frameworks, rows } = targetRows(run);
     parts.push(table(["Target", ...frameworks.map((f) => NAMES[f])], rows));
+    const missed = missedSection(run);
+    if (missed !== "") parts.push(missed);
     parts.push(scenarioTables(run));
     const stages = stageSection(run);
     if (stages !== "") parts.push(stages);
@@ -350,6 +420,8 @@ on its own machine.`);
   if (Object.keys(run.frameworks).length > 0) {
     const { frameworks, rows } = targetRows(run);
     sections.push(`## Targets\n\n${table(["Target", ...frameworks.map((f) => NAMES[f])], rows)}\n\n${memorySection(run)}`);
+    const missed = missedSection(run);
+    if (missed !== "") sections.push(missed);
     sections.push(`## Results\n\nMedian over rounds, (min–max) when there was more than one round. "÷ bare" (a
 server's throughput over the bare server's) and "Bulwark/peer" are computed within each round, then
 summarised. The hot GET also runs "bare + Bulwark's header lines": the bare server with the header
