@@ -112,11 +112,6 @@ function targetRows(run) {
   return { frameworks, rows: rows.map(([label, fn]) => [label, ...frameworks.map(fn)]) };
 }
 
-/** Mean time in the system of a closed loop: each of `connections` always has one request in flight. */
-function meanLatencyMs(connections, rps) {
-  return (connections / rps) * 1000;
-}
-
 /**
  * One entry per missed target, from the run's own figures: what the target allows, what Bulwark
  * spends, and where the difference goes. Empty when every target was met.
@@ -161,11 +156,11 @@ function missedTargets(run) {
     ];
     for (const [s, peer, label] of p99Rows) {
       if (s?.kinds[peer] === undefined || s.kinds.bulwark.p99.median <= s.kinds[peer].p99.median) continue;
-      const throughput = s.kinds.bulwark.rps.median / s.kinds[peer].rps.median;
+      const [throughput, p99] = peer === "peer" ? [s.vsPeer, s.p99VsPeer] : [s.vsPeerJose, s.p99VsPeerJose];
       entries.push(
-        `**${NAMES[fw]}, ${label}, p99: ${int(s.kinds.bulwark.p99.median)} against ${int(s.kinds[peer].p99.median)} ms.** Bulwark's throughput was ${two(throughput)} of the peer's. ` +
-          `Each of the load generator's ${connections} connections always has one request in flight, so a request's mean time is ${connections} ÷ throughput (Little's law): ${one(meanLatencyMs(connections, s.kinds.bulwark.rps.median))} ms for Bulwark and ${one(meanLatencyMs(connections, s.kinds[peer].rps.median))} ms for the peer, and the tail moves with the mean. ` +
-          `A p99 no worse than the peer's needs a throughput at least the peer's${peer === "peer-jose" ? ", which the cold throughput target (within 1.1× of the peer) does not ask for" : ""}.`,
+        `**${NAMES[fw]}, ${label}, p99: ${int(s.kinds.bulwark.p99.median)} against ${int(s.kinds[peer].p99.median)} ms.** Within a round, Bulwark's throughput was ${two(throughput.median)} of the peer's and its p99 ${two(p99.median)} of the peer's (medians over rounds). ` +
+          `Each of the load generator's ${connections} connections always has one request in flight, so a request's mean time is ${connections} ÷ throughput (Little's law), and the tail moves with the mean: ` +
+          `a p99 no worse than the peer's needs a throughput at least the peer's${peer === "peer-jose" ? ", which the cold throughput target (within 1.1× of the peer) does not ask for" : ""}.`,
       );
     }
   }
