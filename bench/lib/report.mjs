@@ -258,6 +258,9 @@ function budgetSection(run) {
   if (rows.length === 0) return "";
   const micro = run.micro;
   const us = (prefix, field) => (Number.isFinite(stageNs(micro, prefix, field)) ? (stageNs(micro, prefix, field) / 1000).toFixed(1) : "n/a");
+  // "start with N security headers set on a Node response" less the start alone, per header.
+  const headerCount = Number(micro?.results.find((r) => r.stage.startsWith("start with"))?.stage.match(/^start with (\d+) /)?.[1]);
+  const perHeader = one((stageNs(micro, "start with") - stageNs(micro, "start: request id")) / headerCount / 1000);
   return `## Where the time goes
 
 Server CPU time per hot GET request (µs, total with the user-space part in brackets, medians of
@@ -275,7 +278,7 @@ From the core stages below, a hot GET through the whole core (request start, tra
 IP limit, token cache hit, per-user limit, params validation, ownership, response filter) costs
 ${us("whole core path, hot GET (memory")} µs of CPU, before any header reaches a socket. The rest of what Bulwark adds is
 what the framework and Node do with it: setting the security headers on Node's response costs
-${us("start with")} µs (about 0.3 µs per header, Node validates each name and value), Node writes them
+${us("start with")} µs (about ${perHeader} µs per header, Node validates each name and value), Node writes them
 into every response head, and each adapter hooks the response to filter the payload and refuse
 unguarded routes. The parts, in CPU µs per request:
 
