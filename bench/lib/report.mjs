@@ -293,9 +293,9 @@ unguarded routes. The parts, in CPU µs per request:
 
 Garbage collection is the other cost (the "GC pauses" column): what a request allocates and what
 outlives it. Bulwark's response guard hooks \`writeHead\`, \`write\` and \`end\` once, on Node's
-\`ServerResponse.prototype\`, and keeps one small record per response under a symbol: functions put
-on each response cost about 10 µs per request on Express (which swaps the prototype of its
-requests and responses, so V8 takes the slow path for later accesses to them), closures built per
+\`ServerResponse.prototype\`, and keeps one small record per response under a symbol: three functions
+put on each response would be three more added properties per request on Express, each at the
+price the "add a property" line below shows, and slower accesses after them; closures built per
 request made their objects survive young-generation collections, and a \`WeakMap\` of records made
 every young-generation collection slower as the request rate grew. For the same reason the
 Express adapter filters \`res.json\` through one wrapper on Express's response prototype. The
