@@ -116,3 +116,4 @@ export {
 } from "./adapter/node-response-guard.js";
 export { fromNodeRequest } from "./adapter/node-request.js";
 export { NodeResponseSink } from "./adapter/node-response-sink.js";
+export { NodeRequestBody } from "./adapter/node-request-body.js";

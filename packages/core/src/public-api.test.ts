@@ -4,7 +4,7 @@ import * as core from "./index.js";
 describe("@bulwark/core public API", () => {
   it("pins the runtime exports (a new export is a decision, not an accident)", () => {
     expect(Object.keys(core).sort()).toEqual([
-      "CODES", "ConfigError", "DEFAULT_BOLA", "DEFAULT_LIMITS", "DEFAULT_VALIDATION", "FEATURES", "NodeResponseSink", "PAYLOAD_HEADERS",
+      "CODES", "ConfigError", "DEFAULT_BOLA", "DEFAULT_LIMITS", "DEFAULT_VALIDATION", "FEATURES", "NodeRequestBody", "NodeResponseSink", "PAYLOAD_HEADERS",
       "PROBLEM_CONTENT_TYPE", "ResponseValidationError", "SecurityError", "apiKey", "bulwarkHeaderNames",
       "canonicalIdentifier", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
       "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "fromNodeRequest", "guardNodeResponse",

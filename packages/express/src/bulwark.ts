@@ -4,9 +4,9 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import {
   FEATURES,
+  NodeRequestBody,
   SecurityError,
   createEngine,
-  readBody,
   type BodyAccess,
   type BulwarkApi,
   type BulwarkOptions,
@@ -77,7 +77,7 @@ export function bulwark(config: BulwarkOptions = {}): BulwarkExpress {
     const parsed = req._body === true || req.body !== undefined;
     const body: BodyAccess = parsed
       ? { kind: "parsed", value: req.body }
-      : { kind: "stream", read: (limit) => readBody(req, req.headers, limit) };
+      : new NodeRequestBody(req);
     const pending = engine.global(state, body);
     if (parsed) return pending;
     if (pending === undefined) {

@@ -4,9 +4,9 @@
 import type { Middleware, Next, ParameterizedContext } from "koa";
 import {
   FEATURES,
+  NodeRequestBody,
   createEngine,
   guardNodeResponse,
-  readBody,
   type BodyAccess,
   type BulwarkApi,
   type BulwarkOptions,
@@ -91,7 +91,7 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
       const parsed = request.body !== undefined;
       const body: BodyAccess = parsed
         ? { kind: "parsed", value: request.body }
-        : { kind: "stream", read: (limit) => readBody(ctx.req, ctx.req.headers, limit) };
+        : new NodeRequestBody(ctx.req);
       const pending = engine.global(state, body);
       if (pending !== undefined) await pending;
       if (!parsed && state.request.body !== undefined) request.body = state.request.body;
