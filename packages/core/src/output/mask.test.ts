@@ -85,6 +85,13 @@ describe("mask on responses (Express)", () => {
           res.json({ id: 7, email: "jane@example.com", iban: "GB82WEST12345698765432", token: "s3cr3t-t0k3n", nested: [{ email: "joe@example.com" }] });
         },
       },
+      {
+        path: "/account/summary",
+        policy: { public: true, response: { fields: ["id", "email"] } },
+        handler: (_req, res) => {
+          res.json({ id: 7, email: "jane@example.com", iban: "GB82WEST12345698765432", token: "s3cr3t-t0k3n" });
+        },
+      },
     ]);
   });
   afterAll(() => app.close());
@@ -94,6 +101,12 @@ describe("mask on responses (Express)", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ id: 7, email: "j***@example.com", iban: "GB****************5432", token: "[redacted]", nested: [{ email: "j***@example.com" }] });
     expect(response.text).not.toContain("s3cr3t");
+  });
+
+  it("filters the properties first, then masks what is left, on a route with both", async () => {
+    const response = await app.request.get("/account/summary");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id: 7, email: "j***@example.com" });
   });
 });
 

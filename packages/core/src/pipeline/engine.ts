@@ -275,9 +275,14 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     parts.sort((a, b) => a.stage - b.stage);
     const steps = parts.map((p) => p.step).filter((s): s is Step => s !== undefined);
     const transforms = parts.map((p) => p.respond).filter((t) => t !== undefined);
+    // A loop, not reduce: a reducer over `state` would be a new closure on every response.
     const transformResponse = transforms.length === 0
       ? undefined
-      : (payload: unknown, state: RequestState) => transforms.reduce((value, transform) => transform!(value, state), payload);
+      : (payload: unknown, state: RequestState) => {
+          let value = payload;
+          for (const transform of transforms) value = transform!(value, state);
+          return value;
+        };
     const frozen = Object.freeze({ ...policy });
     return {
       policy: frozen,

@@ -21,6 +21,11 @@ import { RuleLimiter, type RuleContext } from "./rule-limiter.js";
 
 const OUTCOMES = Symbol("bulwark.ratelimit.outcomes");
 
+/** A rule that counted (one that did not apply to the request answers `undefined`); one function for every request. */
+function isOutcome(outcome: LimitOutcome | undefined): outcome is LimitOutcome {
+  return outcome !== undefined;
+}
+
 /** The rate-limiting feature. */
 export const rateLimitFeature: Feature = {
   name: "rate limiting",
@@ -97,8 +102,8 @@ export const rateLimitFeature: Feature = {
         if (answer instanceof Promise) waits = true;
         answers.push(answer);
       }
-      if (waits) return Promise.all(answers).then((settled) => record(state, settled.filter((outcome) => outcome !== undefined)));
-      record(state, (answers as (LimitOutcome | undefined)[]).filter((outcome) => outcome !== undefined));
+      if (waits) return Promise.all(answers).then((settled) => record(state, settled.filter(isOutcome)));
+      record(state, (answers as (LimitOutcome | undefined)[]).filter(isOutcome));
       return undefined;
     }
 
