@@ -112,6 +112,24 @@ function targetRows(run) {
   return { frameworks, rows: rows.map(([label, fn]) => [label, ...frameworks.map(fn)]) };
 }
 
+/** CPU µs per request of `kind` in a summarised scenario (median over rounds). */
+function cpuUs(s, kind) {
+  return s.kinds[kind].cpuPerRequestUs.median;
+}
+
+/**
+ * What the throughput target of `fw` lets Bulwark add per request, in CPU µs: a CPU-bound
+ * server's throughput ratio is the inverse of its CPU time ratio, so bare × (1/target − 1).
+ */
+function allowedUs(s, fw) {
+  return cpuUs(s, "bare") * (1 / TARGETS[fw] - 1);
+}
+
+/** What Bulwark's header lines alone cost over bare, in CPU µs; NaN when the "headers" server did not run. */
+function headerLinesUs(s) {
+  return s?.kinds.headers === undefined ? Number.NaN : cpuUs(s, "headers") - cpuUs(s, "bare");
+}
+
 /**
  * One entry per missed target, from the run's own figures: what the target allows, what Bulwark
  * spends, and where the difference goes. Empty when every target was met.
@@ -122,34 +140,33 @@ function missedTargets(run) {
   const corePath = { "hot GET": us("whole core path, hot GET (memory"), "hot POST": us("whole core path, hot POST (memory") };
   const aroundJose = us("JWT ES256 verify, cold") - us("jose jwtVerify alone");
   const connections = run.options.connections;
-  const cpu = (s, kind) => s.kinds[kind].cpuPerRequestUs.median;
   for (const [fw, results] of Object.entries(run.frameworks)) {
     const scenario = (name) => (results.scenarios[name] === undefined ? undefined : summarize(results.scenarios[name]));
     const hot = scenario("get-hot");
-    const headerLines = hot?.kinds.headers === undefined ? Number.NaN : cpu(hot, "headers") - cpu(hot, "bare");
+    const headerLines = headerLinesUs(hot);
     const where = fw === "express"
       ? " The rest is what those steps cost on Express's request and response (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's."
       : " The rest is the framework's and Node's work that these steps cause in the server (see Stage costs in the server).";
     for (const [name, label] of [["get-hot", "hot GET"], ["post-hot", "hot POST"]]) {
       const s = scenario(name);
       if (s === undefined || s.vsBare.median >= TARGETS[fw]) continue;
-      const allows = cpu(s, "bare") * (1 / TARGETS[fw] - 1);
+      const allows = allowedUs(s, fw);
       const steps = "authentication, two rate limits, validation, ownership, the response filter and the response guard";
       const left = Number.isFinite(headerLines)
         ? `Its header lines alone take ${int(headerLines)} (the "bare + header lines" server of the hot GET), which leaves ${int(allows - headerLines)} for ${steps}`
         : `That is for its header lines and ${steps}`;
       const core = Number.isFinite(corePath[label]) ? `; the core path of those steps costs ${one(corePath[label])} µs in a tight loop, before any framework object is touched` : "";
       entries.push(
-        `**${NAMES[fw]}, ${label}: ${two(s.vsBare.median)} of bare, against ${two(TARGETS[fw])}.** Bulwark adds ${int(cpu(s, "bulwark") - cpu(s, "bare"))} µs of CPU per request to the bare server's ${int(cpu(s, "bare"))}; the target allows ${int(allows)}. ${left}${core}.${where}`,
+        `**${NAMES[fw]}, ${label}: ${two(s.vsBare.median)} of bare, against ${two(TARGETS[fw])}.** Bulwark adds ${int(cpuUs(s, "bulwark") - cpuUs(s, "bare"))} µs of CPU per request to the bare server's ${int(cpuUs(s, "bare"))}; the target allows ${int(allows)}. ${left}${core}.${where}`,
       );
     }
     if (hot !== undefined && hot.vsPeer.median < 1) {
-      entries.push(`**${NAMES[fw]}, hot GET: Bulwark/peer ${two(hot.vsPeer.median)}.** Bulwark spends ${int(cpu(hot, "bulwark"))} µs of CPU per request, the peer stack ${int(cpu(hot, "peer"))}.`);
+      entries.push(`**${NAMES[fw]}, hot GET: Bulwark/peer ${two(hot.vsPeer.median)}.** Bulwark spends ${int(cpuUs(hot, "bulwark"))} µs of CPU per request, the peer stack ${int(cpuUs(hot, "peer"))}.`);
     }
     const cold = scenario("get-cold");
     if (cold?.vsPeerJose !== undefined && cold.vsPeerJose.median < COLD_TARGET) {
       entries.push(
-        `**${NAMES[fw]}, cold GET: ${two(cold.vsPeerJose.median)} of the jose peer's throughput, against ${two(COLD_TARGET)}.** Bulwark spends ${int(cpu(cold, "bulwark"))} µs of CPU per request, the peer ${int(cpu(cold, "peer-jose"))}. ` +
+        `**${NAMES[fw]}, cold GET: ${two(cold.vsPeerJose.median)} of the jose peer's throughput, against ${two(COLD_TARGET)}.** Bulwark spends ${int(cpuUs(cold, "bulwark"))} µs of CPU per request, the peer ${int(cpuUs(cold, "peer-jose"))}. ` +
           `Around the signature check jose makes for both, Bulwark adds ${Number.isFinite(aroundJose) ? `${one(aroundJose)} µs per token` : "its own work"} (Core stages: reading the token, its header and claim rules, the principal), and the rest of its policy costs what it costs in the hot rows.`,
       );
     }
@@ -239,11 +256,11 @@ function budgetSection(run) {
     const scenario = results.scenarios["get-hot"];
     if (scenario === undefined) continue;
     const s = summarize(scenario);
-    const total = (kind) => s.kinds[kind].cpuPerRequestUs.median;
+    const total = (kind) => cpuUs(s, kind);
     const user = (kind) => s.kinds[kind].userCpuPerRequestUs.median;
     const both = (t, u) => `${int(t)} (${int(u)})`;
-    const allows = total("bare") * (1 / TARGETS[fw] - 1);
-    const headers = s.kinds.headers === undefined ? Number.NaN : total("headers") - total("bare");
+    const allows = allowedUs(s, fw);
+    const headers = headerLinesUs(s);
     rows.push([
       NAMES[fw],
       both(total("bare"), user("bare")),
