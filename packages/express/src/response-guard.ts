@@ -20,15 +20,14 @@ type SerializerName = (typeof SERIALIZERS)[number];
 const wrappers = new WeakSet<Serializer>();
 
 /**
- * The arguments with the payload filtered. Express 4 still takes `(status, body)` and
- * `(body, status)`: the payload is the argument that is not the status.
+ * The arguments with every possible payload filtered. Express 5 sends the first argument and
+ * ignores the rest; Express 4 also takes `(status, body)` and `(body, status)`. Which one a given
+ * call means depends on the Express in use, so every argument that is not a status goes through
+ * the filter.
  */
 function filterArguments(args: unknown[], engine: Engine, state: RequestState): unknown[] {
   if (args.length < 2) return [engine.respond(state, args[0])];
-  const at = typeof args[1] === "number" ? 0 : 1;
-  const filtered = [...args];
-  filtered[at] = engine.respond(state, args[at]);
-  return filtered;
+  return args.map((arg) => (typeof arg === "number" ? arg : engine.respond(state, arg)));
 }
 
 /** Wraps `name` on the prototype of `res` that defines it (Express's shared response), once. */

@@ -75,6 +75,27 @@ describe("response filtering on Express", () => {
     expect(wrapped.text).not.toContain("internal only");
   });
 
+  it("filters the payload whatever else res.json and res.jsonp are given", async () => {
+    const app = express();
+    const { secure, errors } = bulwark();
+    app.use(secure());
+    // Express 5 sends the first argument and ignores the others; Express 4 read (status, body).
+    const extras: Record<string, unknown> = { undefined, null: null, text: "x", object: {} };
+    for (const [name, extra] of Object.entries(extras)) {
+      app.get(`/json/${name}`, secure(ALLOWED), (_req, res) => void (res.json as (...args: unknown[]) => unknown)(RECORD, extra));
+      app.get(`/jsonp/${name}`, secure(ALLOWED), (_req, res) => void (res.jsonp as (...args: unknown[]) => unknown)(RECORD, extra));
+    }
+    app.use(errors());
+
+    for (const name of Object.keys(extras)) {
+      for (const method of ["json", "jsonp"]) {
+        const res = await request(app).get(`/${method}/${name}`);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ id: "a1", owner: "u1" });
+      }
+    }
+  });
+
   it("leaves the responses of an app without Bulwark untouched", async () => {
     const secured = express();
     const { secure, errors } = bulwark();
