@@ -28,6 +28,12 @@ export function foundationApp(events: SecurityEvent[]): NeutralApp {
       },
       { method: "GET", path: "/unguarded", handler: () => ({ body: { secret: "internal data" } }) },
       { method: "POST", path: "/small", policy: { public: true, limits: { bodyBytes: 64 } }, handler: ({ body }) => ({ body: { received: body ?? null } }) },
+      {
+        method: "GET",
+        path: "/tight",
+        policy: { public: true, limits: { urlLength: 40, queryParams: 2, queryKeyDepth: 1, stringLength: 8 } },
+        handler: ({ query }) => ({ body: { query } }),
+      },
     ],
   };
 }

@@ -118,6 +118,31 @@ export const FOUNDATION_SCENARIOS: readonly Scenario[] = [
     expect: { status: 413, code: "BODY_TOO_LARGE" },
   },
   {
+    name: "a query within a route's lower limits reaches the handler",
+    request: { method: "GET", path: "/tight?a=1&b=short" },
+    expect: { status: 200, body: (b) => expect(b).toEqual({ query: { a: "1", b: "short" } }) },
+  },
+  {
+    name: "a route policy can lower the URL length limit",
+    request: { method: "GET", path: `/tight?a=${"1".repeat(40)}` },
+    expect: { status: 414, code: "URI_TOO_LONG" },
+  },
+  {
+    name: "a route policy can lower the query parameter limit",
+    request: { method: "GET", path: "/tight?a=1&b=2&c=3" },
+    expect: { status: 400, code: "TOO_MANY_KEYS" },
+  },
+  {
+    name: "a route policy can lower the query name depth limit",
+    request: { method: "GET", path: "/tight?a[b]=1" },
+    expect: { status: 400, code: "QUERY_TOO_COMPLEX" },
+  },
+  {
+    name: "a route policy can lower the string length limit of query values",
+    request: { method: "GET", path: "/tight?a=123456789" },
+    expect: { status: 400, code: "STRING_TOO_LONG" },
+  },
+  {
     name: "an unmatched route is a problem+json 404",
     request: { method: "GET", path: "/no/such/route" },
     expect: { status: 404, code: "NOT_FOUND", headers: SECURITY_HEADERS },

@@ -1,13 +1,18 @@
 /**
- * `limits` in a route policy: tighter transport limits for one route, checked on the body the
- * global layer already read.
+ * `limits` in a route policy: tighter transport limits for one route, checked on the URL, the
+ * query string and the body the global layer already read and checked against the global limits.
  */
 import { LIMITS_SHAPE } from "../config/resolve-config.js";
 import { checkShape, isPlainObject } from "../config/shape.js";
 import { SecurityError } from "../errors/security-error.js";
 import { STAGE, type Feature } from "../pipeline/feature.js";
+import type { RequestState } from "../pipeline/request-state.js";
 import { assertSafeValue } from "./json-guard.js";
 import { resolveLimits, type ResolvedTransportLimits } from "./limits.js";
+import { parseQuery } from "./query.js";
+
+/** The limits the query string is checked against. */
+const QUERY_LIMITS = ["queryParams", "queryKeyDepth", "stringLength"] as const;
 
 const NUMERIC_LIMITS = ["bodyBytes", "jsonDepth", "arrayLength", "objectKeys", "stringLength", "queryParams", "queryKeyDepth", "urlLength"] as const;
 
@@ -33,9 +38,12 @@ export const routeLimitsFeature: Feature = {
         if (policy.limits.contentTypes !== undefined) {
           problems.push("policy.limits.contentTypes cannot be set per route; set the global `limits.contentTypes`.");
         }
+        const checksQuery = QUERY_LIMITS.some((name) => routeLimits[name] < config.limits[name]);
         return {
           stage: STAGE.limits,
           step(state) {
+            if (state.request.url.length > routeLimits.urlLength) throw new SecurityError("URI_TOO_LONG");
+            if (checksQuery) checkQuery(state, routeLimits);
             const declared = Number(state.request.headers["content-length"]);
             if (declared > routeLimits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
             const body = state.request.body;
@@ -51,3 +59,10 @@ export const routeLimitsFeature: Feature = {
     };
   },
 };
+
+/** Checks the query string again, as the global layer did, against the route's lower limits. */
+function checkQuery(state: RequestState, limits: ResolvedTransportLimits): void {
+  const { url } = state.request;
+  const queryStart = url.indexOf("?");
+  if (queryStart !== -1) parseQuery(url.slice(queryStart + 1), limits);
+}
