@@ -201,6 +201,13 @@ describe("Koa global layer", () => {
       expect(res.headers.allow).toContain("GET");
     });
 
+    it("a method the router does not implement is a 501 problem, not an internal error", async () => {
+      const before = unexpected.length;
+      const res = await served.http.propfind("/ok");
+      expectProblem(res, 501, "METHOD_NOT_ALLOWED");
+      expect(unexpected.length).toBe(before);
+    });
+
     it("a body stream failing mid-response goes to onError, not to Koa's error event", async () => {
       const emit = jest.spyOn(app, "emit");
       const before = unexpected.length;

@@ -57,6 +57,10 @@ describe("formatProblem", () => {
     expect(teapotProblem.status).toBe(418);
     expect(teapotProblem.body.title).toBe("I'm a Teapot");
     expect(JSON.stringify(teapotProblem.body)).not.toContain("stout");
+    const notImplemented = formatProblem(Object.assign(new Error("no PROPFIND here"), { status: 501 }), "r", plain);
+    expect(notImplemented.status).toBe(501);
+    expect(notImplemented.body.code).toBe("METHOD_NOT_ALLOWED");
+    expect(notImplemented.body.title).toBe("Not Implemented");
   });
 
   it("turns Fastify validation errors into field errors without values", () => {

@@ -63,7 +63,8 @@ const STATUS_TO_CODE: Readonly<Record<number, SecurityErrorCode>> = {
 /**
  * Turns what a framework or handler threw into a {@link SecurityError}. Client errors raised by
  * frameworks and body parsers (they carry a 4xx `status`/`statusCode`) keep their status but get
- * Bulwark's generic text; anything else becomes `INTERNAL` (500), with the original kept as `cause`.
+ * Bulwark's generic text, as do a 503 and a 501 (a method nothing implements); anything else
+ * becomes `INTERNAL` (500), with the original kept as `cause`.
  */
 export function toSecurityError(error: unknown): SecurityError {
   if (error instanceof SecurityError) return error;
@@ -80,6 +81,8 @@ export function toSecurityError(error: unknown): SecurityError {
     });
   }
   if (status === 503) return new SecurityError("SERVICE_UNAVAILABLE", { cause: error });
+  // A framework's answer to a method it has no handler for (Koa's router): the client's doing.
+  if (status === 501) return new SecurityError("METHOD_NOT_ALLOWED", { status, cause: error });
   return new SecurityError("INTERNAL", { cause: error });
 }
 
