@@ -50,7 +50,7 @@ export type { Authenticator, AuthenticatorServices } from "./auth/authenticator.
 export type { SecurityEvent, SecurityEventListener, SecurityEventType } from "./events/security-event.js";
 
 // Stores
-export type { SecurityStore } from "./store/store.js";
+export type { SecurityStore, StoreWriteOptions } from "./store/store.js";
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { redisStore, type RedisClientLike, type RedisStore, type RedisStoreOptions } from "./store/redis-store.js";
 

@@ -82,6 +82,7 @@ export {
   type SecurityEventListener,
   type SecurityEventType,
   type SecurityStore,
+  type StoreWriteOptions,
   type StepUpPolicy,
   type ThrottleOptions,
   type TransportLimits,

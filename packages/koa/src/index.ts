@@ -77,6 +77,7 @@ export {
   type SecurityEventListener,
   type SecurityEventType,
   type SecurityStore,
+  type StoreWriteOptions,
   type StepUpPolicy,
   type ThrottleOptions,
   type TransportLimits,

@@ -4,14 +4,19 @@
  * other, even when the other had it in its verified-token cache.
  */
 import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import express from "express";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import request from "supertest";
+import { bulwark } from "@bulwark/express";
 import type { BulwarkOptions } from "../config/options.js";
 import { memoryStore } from "../store/memory-store.js";
 import { redisStore, type RedisClientLike } from "../store/redis-store.js";
 import { jwt } from "./jwt.js";
-import { MAX_CLOCK_TOLERANCE_SECONDS, revocationKey, tokenRevoker, type RevokeToken } from "./token-revocation.js";
+import { isJtiRevoked, MAX_CLOCK_TOLERANCE_SECONDS, revocationKey, tokenRevoker, type RevokeToken } from "./token-revocation.js";
 import { authApp } from "./testing/auth-app.js";
 import { claimsAt, nowSeconds, sign } from "./testing/tokens.js";
 
@@ -92,8 +97,8 @@ describe("revokeToken with the memory store", () => {
     expect((await request(app).get("/me").set("authorization", `Bearer ${token}`)).status).toBe(200);
     await revoke("m-1", new Date(Date.now() + 3_600_000));
     expect((await request(app).get("/me").set("authorization", `Bearer ${token}`)).body.code).toBe("AUTH_TOKEN_REVOKED");
-    await expect(revoke("", 1)).rejects.toThrow(/needs the token's jti/);
-    await expect(revoke("x".repeat(2000), 1)).rejects.toThrow(/at most 1024/);
+    await expect(revoke(undefined as unknown as string, 1)).rejects.toThrow(/needs the token's jti claim, a string, not undefined/);
+    await expect(revoke(42 as unknown as string, 1)).rejects.toThrow(/needs the token's jti claim/);
     await expect(revoke("m-2", Number.NaN)).rejects.toThrow(/needs until/);
     await expect(revoke("m-2", undefined as unknown as number)).rejects.toThrow(/needs until/);
   });
@@ -103,5 +108,109 @@ describe("revokeToken with the memory store", () => {
     const revoke = tokenRevoker(store, () => 1_000_000);
     await revoke("old", 1);
     expect(await store.get(revocationKey("old"))).toBe("1");
+  });
+});
+
+/** Serves `app` on a free port of 127.0.0.1; the base URL and a close function. */
+async function serveOnLoopback(app: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe("revocations in a full memory store", () => {
+  it("a revoked token stays refused after the store holds more than maxKeys other entries (regression: revocations were evicted)", async () => {
+    const store = memoryStore({ maxKeys: 1_000 });
+    const { app, guard } = authApp({ authenticate: [jwt({ ...options, algorithms: ["HS256"] })], store });
+    const revoke = guard.revokeToken as RevokeToken;
+    const server = await serveOnLoopback(app);
+    try {
+      const exp = nowSeconds() + 3600;
+      const stolen = await sign(secret, "HS256", { ...claimsAt(nowSeconds()), jti: "stolen-token", exp });
+      expect((await request(server.url).get("/me").set("authorization", `Bearer ${stolen}`)).status).toBe(200);
+      await revoke("stolen-token", exp);
+      // Ordinary traffic: rate-limit-style counters for many clients, and other logouts.
+      for (let i = 0; i < 1_500; i++) {
+        await store.increment(`rl:global:i:10.0.${i >> 8}.${i & 255}`, 60_000);
+        await revoke(`logout-${i}`, exp);
+      }
+      expect(store.size).toBeGreaterThan(store.maxKeys);
+      expect(await store.get("rl:global:i:10.0.0.0")).toBeUndefined(); // the flood did evict
+      const response = await request(server.url).get("/me").set("authorization", `Bearer ${stolen}`);
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe("AUTH_TOKEN_REVOKED");
+      expect(await isJtiRevoked(store, "logout-0")).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a logout that cannot be recorded fails visibly, and earlier revocations still hold", async () => {
+    const store = memoryStore({ maxDurableKeys: 2 });
+    const failures: unknown[] = [];
+    const { secure, errors, revokeToken } = bulwark({ authenticate: [jwt({ ...options, algorithms: ["HS256"] })], store, onError: (error) => void failures.push(error) });
+    const app = express();
+    app.use(secure());
+    app.get("/me", secure({}), (req, res) => void res.json({ id: req.bulwark.principal?.id }));
+    app.post("/logout", secure({ auth: { methods: ["jwt"] } }), async (req, res) => {
+      const { jti, exp } = req.bulwark.principal!.claims as { jti: string; exp: number };
+      await revokeToken(jti, exp);
+      res.status(204).end();
+    });
+    app.use(...errors());
+    const server = await serveOnLoopback(app);
+    try {
+      const tokens = await Promise.all(["t1", "t2", "t3"].map((jti) => sign(secret, "HS256", { ...claimsAt(nowSeconds()), jti })));
+      for (const token of tokens.slice(0, 2)) await request(server.url).post("/logout").set("authorization", `Bearer ${token}`).expect(204);
+      const refused = await request(server.url).post("/logout").set("authorization", `Bearer ${tokens[2]}`);
+      expect(refused.status).toBe(500);
+      expect(refused.text).not.toMatch(/maxDurableKeys/);
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(/RangeError: memoryStore: all 2 places for durable entries/);
+      for (const token of tokens.slice(0, 2)) {
+        expect((await request(server.url).get("/me").set("authorization", `Bearer ${token}`)).body.code).toBe("AUTH_TOKEN_REVOKED");
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("revokeToken accepts every jti a token can carry (regression: an empty or long jti could not be revoked)", () => {
+  it("revokes tokens whose jti is empty or 5,000 characters long", async () => {
+    const { app, guard } = authApp({ authenticate: [jwt({ ...options, algorithms: ["HS256"] })], store: memoryStore() });
+    const server = await serveOnLoopback(app);
+    try {
+      const exp = nowSeconds() + 3600;
+      for (const jti of ["", "j".repeat(5_000)]) {
+        const token = await sign(secret, "HS256", { ...claimsAt(nowSeconds()), jti, exp });
+        expect((await request(server.url).get("/me").set("authorization", `Bearer ${token}`)).status).toBe(200);
+        await (guard.revokeToken as RevokeToken)(jti, exp);
+        const response = await request(server.url).get("/me").set("authorization", `Bearer ${token}`);
+        expect([jti.length, response.status, response.body.code]).toEqual([jti.length, 401, "AUTH_TOKEN_REVOKED"]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("any string jti, once revoked, is revoked; other jtis are not", async () => {
+    const jtis = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ minLength: 1_000, maxLength: 3_000 }));
+    await fc.assert(
+      fc.asyncProperty(jtis, fc.string({ unit: "binary", maxLength: 40 }), async (jti, other) => {
+        fc.pre(revocationKey(jti) !== revocationKey(other));
+        const store = memoryStore();
+        await tokenRevoker(store, Date.now)(jti, nowSeconds() + 60);
+        expect(await isJtiRevoked(store, jti)).toBe(true);
+        expect(await isJtiRevoked(store, other)).toBe(false);
+      }),
+    );
   });
 });

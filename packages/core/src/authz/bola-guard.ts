@@ -71,7 +71,13 @@ export function bolaGuard(settings: ResolvedBola | undefined, store: SecuritySto
       return denials;
     }
     storesWithBlocks.add(store);
-    await store.set(`bola:block:${key}`, String(now() + blockMs), blockMs);
+    try {
+      // Durable: a store flooded with other keys must not evict the block before it ends.
+      await store.set(`bola:block:${key}`, String(now() + blockMs), blockMs, { durable: true });
+    } catch {
+      // No room for the block (a memory store's full durable table) or the store failed: the
+      // count is past the threshold all the same, so this denial is still answered as blocked.
+    }
     return denials;
   }
 

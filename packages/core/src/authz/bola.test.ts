@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jes
 import express from "express";
 import { Redis } from "ioredis";
 import request from "supertest";
-import { bulwark, redisStore } from "@bulwark/express";
+import { bulwark, memoryStore, redisStore } from "@bulwark/express";
 import type { BulwarkOptions } from "../config/options.js";
 import type { SecurityEvent } from "../events/security-event.js";
 import { testOnlyAuthenticator, TEST_USER_HEADER } from "./test-support/test-authenticator.js";
@@ -88,6 +88,33 @@ describe("BOLA settings", () => {
       await request(server.url).get("/invoices/1").set(as("mallory")).expect(429);
       jest.setSystemTime(Date.now() + 2_000);
       await request(server.url).get("/invoices/1").set(as("mallory")).expect(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps a block while the store fills past maxKeys with other entries (regression: blocks were evicted)", async () => {
+    const store = memoryStore({ maxKeys: 200 });
+    const server = await invoiceApp({ store, bola: { threshold: 3, window: 60, block: 300 } });
+    try {
+      expect(await enumerate(server.url, "mallory", 5)).toEqual([404, 404, 404, 429, 429]);
+      for (let i = 0; i < 1_000; i++) await store.increment(`rl:global:i:10.0.${i >> 8}.${i & 255}`, 60_000);
+      // The flood did evict: its own first counters are gone.
+      expect(await store.get("rl:global:i:10.0.0.0")).toBeUndefined();
+      const res = await request(server.url).get("/invoices/1").set(as("mallory")).expect(429);
+      expect(res.body.code).toBe("AUTHZ_ENUMERATION_BLOCKED");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("still answers 429 past the threshold when the block cannot be stored (fail closed)", async () => {
+    const store = memoryStore({ maxDurableKeys: 1 });
+    await store.set("auth:revoked:someone", "1", 600_000, { durable: true });
+    const server = await invoiceApp({ store, bola: { threshold: 3, window: 60, block: 300 } });
+    try {
+      expect(await enumerate(server.url, "mallory", 6)).toEqual([404, 404, 404, 429, 429, 429]);
+      expect(store.durableSize).toBe(1);
     } finally {
       await server.close();
     }

@@ -43,6 +43,17 @@ describe("redisStore on a real Redis", () => {
     }
   });
 
+  it("writes a durable entry as a key with its TTL, left to Redis to expire", async () => {
+    const store = redisStore(client, { prefix });
+    await store.set("durable", "1", 10_000, { durable: true });
+    expect(await store.get("durable")).toBe("1");
+    const ttl = await client.pttl(`${prefix}durable`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000);
+    for (let i = 0; i < 200; i++) await store.increment(`flood-${i}`, 10_000);
+    expect(await store.get("durable")).toBe("1");
+  });
+
   it("refuses something that is not an ioredis client", () => {
     expect(() => redisStore({} as never)).toThrow(ConfigError);
   });

@@ -1,6 +1,10 @@
 /**
  * A store on Redis, for apps that run on more than one instance: a revocation or a rate-limit
- * counter written by one instance holds on all of them.
+ * counter written by one instance holds on all of them. Every key is written with a TTL and left to
+ * Redis to expire; Bulwark never evicts one, durable (`{ durable: true }`) or not. Redis itself
+ * evicts keys only under `maxmemory` with an eviction policy other than `noeviction`, and then any
+ * key with a TTL can go, revocations included: give Bulwark a Redis with `noeviction`, where a
+ * write to a full Redis fails (and `revokeToken()` rejects) instead.
  */
 import { ConfigError } from "../errors/security-error.js";
 import type { SecurityStore } from "./store.js";
@@ -55,6 +59,7 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
       const value = await client.get(prefix + key);
       return value ?? undefined;
     },
+    // Durable or not, the key leaves by its TTL only (see the module comment on maxmemory policies).
     async set(key, value, ttlMs) {
       await client.set(prefix + key, value, "PX", ms(ttlMs));
     },
