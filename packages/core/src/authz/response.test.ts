@@ -204,3 +204,76 @@ describe("response filter properties (fast-check)", () => {
     );
   });
 });
+
+/** A class instance holding `fields` as its own enumerable properties (as an ORM entity or a DTO does). */
+class Entity {
+  constructor(fields: Record<string, unknown>) {
+    for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/** `value` with every plain object, at any depth, turned into an {@link Entity}. */
+function asEntities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asEntities);
+  if (value === null || typeof value !== "object") return value;
+  return new Entity(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asEntities(v)])));
+}
+
+describe("response filter on class instances and toJSON", () => {
+  const tree = compileFieldTree(["id", "owner.id", "list.id"], "fields", [])!;
+
+  it("filters class instances at the root, nested and in arrays like plain objects", () => {
+    class User {
+      id = "u1";
+      passwordHash = "argon2id";
+    }
+    expect(filterResponse(new User(), tree)).toEqual({ id: "u1" });
+    expect(filterResponse([new User()], tree)).toEqual([{ id: "u1" }]);
+    expect(filterResponse({ owner: new User(), list: [new User(), [new User()]] }, tree)).toEqual({ owner: { id: "u1" }, list: [{ id: "u1" }, [{ id: "u1" }]] });
+    expect(filterResponse({ owner: new Map([["id", 1]]), list: new Set([1]) }, tree)).toEqual({ owner: {}, list: {} });
+  });
+
+  it("lets no own toJSON send what the allowlist removed", () => {
+    const secret = { id: 1, passwordHash: "argon2id" };
+    const smuggler = { ...secret, toJSON: () => secret };
+    for (const payload of [smuggler, { owner: smuggler }, [smuggler], { list: [smuggler] }, { toJSON: () => ({ id: 1, toJSON: () => secret }) }]) {
+      expect(JSON.stringify(filterResponse(payload, tree))).not.toContain("argon2id");
+    }
+  });
+
+  it("filters any class instance exactly as the plain object with the same fields (fast-check)", () => {
+    const key = fc.oneof(fc.constantFrom("id", "owner", "list", "secret", "__proto__", "toString"), fc.string({ maxLength: 5 }));
+    const json = fc.oneof(fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }), fc.array(fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }), { maxLength: 3 }));
+    fc.assert(
+      fc.property(json, (plain) => {
+        expect(JSON.stringify(filterResponse(asEntities(plain), tree))).toBe(JSON.stringify(filterResponse(plain, tree)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("holds through Express for entities and an own toJSON", async () => {
+    const { secure, errors } = bulwark({ authenticate: [testOnlyAuthenticator(USERS)] });
+    const app = express();
+    app.use(secure());
+    const response = { fields: ["id", "owner.id", "list.id"] };
+    const entity = () => new Entity({ id: "u1", passwordHash: "argon2id" });
+    app.get("/entities", secure({ response }), (_req, res) => void res.json({ id: 1, secret: "argon2id", owner: entity(), list: [entity()] }));
+    app.get("/root", secure({ response }), (_req, res) => void res.json([entity()]));
+    app.get("/smuggle", secure({ response }), (_req, res) => {
+      const row = { id: 1, passwordHash: "argon2id" };
+      res.json({ ...row, toJSON: () => row });
+    });
+    app.use(errors());
+    const local = await serve(app);
+    try {
+      const entities = await request(local.url).get("/entities").set(as("alice")).expect(200);
+      expect(entities.body).toEqual({ id: 1, owner: { id: "u1" }, list: [{ id: "u1" }] });
+      expect((await request(local.url).get("/root").set(as("alice")).expect(200)).body).toEqual([{ id: "u1" }]);
+      const smuggled = await request(local.url).get("/smuggle").set(as("alice")).expect(200);
+      expect(smuggled.body).toEqual({ id: 1 });
+    } finally {
+      await local.close();
+    }
+  });
+});

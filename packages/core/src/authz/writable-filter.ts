@@ -13,24 +13,36 @@ const SLASH = /\//g;
 /**
  * JSON-pointer paths (`/body/role`, `/body/items/0/price`) of every property in `body` that the
  * allowlist does not cover, up to {@link MAX_LISTED_FIELDS}. A nested allowlist (`address.city`)
- * does not let the body replace the parent (`address`) with something that is not an object.
+ * does not let the body replace the parent (`address`) with something that is not an object: not
+ * a scalar, not an empty array, and no array element that is not an object either. Only the body
+ * itself may be an empty array (it sets nothing and replaces nothing).
  */
 export function unwritablePaths(body: unknown, tree: FieldNode): string[] {
   const found: string[] = [];
-  collect(body, tree, "/body", found);
+  if (body !== null && typeof body === "object") collect(body, tree, "/body", found, true);
   return found;
 }
 
-/** A copy of `body` holding only what the allowlist covers; `body` itself is not changed. */
+/**
+ * A copy of `body` holding only what the allowlist covers; `body` itself is not changed. What
+ * {@link unwritablePaths} refuses is left out: a scalar, an array element that is not an object,
+ * and an array under a partly writable parent that is empty (or left empty).
+ */
 export function stripUnwritable(body: unknown, tree: FieldNode): unknown {
   if (body === null || typeof body !== "object") return body;
-  return strip(body, tree);
+  return strip(body, tree, true);
 }
 
-function collect(value: unknown, node: FieldNode, path: string, found: string[]): void {
-  if (value === null || typeof value !== "object" || found.length >= MAX_LISTED_FIELDS) return;
+function collect(value: object, node: FieldNode, path: string, found: string[], root: boolean): void {
+  if (found.length >= MAX_LISTED_FIELDS) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && found.length < MAX_LISTED_FIELDS; i++) collect(value[i], node, `${path}/${i}`, found);
+    // An array where an object with allowlisted members belongs replaces that object.
+    if (value.length === 0 && !root) found.push(path);
+    for (let i = 0; i < value.length && found.length < MAX_LISTED_FIELDS; i++) {
+      const element: unknown = value[i];
+      if (element !== null && typeof element === "object") collect(element, node, `${path}/${i}`, found, false);
+      else found.push(`${path}/${i}`);
+    }
     return;
   }
   for (const name of Object.keys(value)) {
@@ -41,15 +53,22 @@ function collect(value: unknown, node: FieldNode, path: string, found: string[])
     } else if (child !== null) {
       const nested = (value as Record<string, unknown>)[name];
       if (nested === null || typeof nested !== "object") found.push(childPath);
-      else collect(nested, child, childPath, found);
+      else collect(nested, child, childPath, found, false);
     }
     if (found.length >= MAX_LISTED_FIELDS) return;
   }
 }
 
-function strip(value: object, node: FieldNode): unknown {
+/** The writable part of `value`; `undefined` for an array that keeps nothing under a parent. */
+function strip(value: object, node: FieldNode, root: boolean): unknown {
   if (Array.isArray(value)) {
-    return value.map((element: unknown) => (element !== null && typeof element === "object" ? strip(element, node) : element));
+    const out: unknown[] = [];
+    for (const element of value as unknown[]) {
+      if (element === null || typeof element !== "object") continue;
+      const kept = strip(element, node, false);
+      if (kept !== undefined) out.push(kept);
+    }
+    return out.length === 0 && !root ? undefined : out;
   }
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -57,8 +76,12 @@ function strip(value: object, node: FieldNode): unknown {
     const child = node.lookup.get(name);
     if (child === undefined) continue;
     const nested = source[name];
-    if (child === null) out[name] = nested;
-    else if (nested !== null && typeof nested === "object") out[name] = strip(nested, child);
+    if (child === null) {
+      out[name] = nested;
+    } else if (nested !== null && typeof nested === "object") {
+      const kept = strip(nested, child, false);
+      if (kept !== undefined) out[name] = kept;
+    }
   }
   return out;
 }

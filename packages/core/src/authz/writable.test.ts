@@ -135,6 +135,73 @@ describe("writable: roles, nesting and modes", () => {
   });
 });
 
+// Regression: with `address.city` writable, `{"address": []}` and `{"address": ["admin", "x"]}`
+// replaced `address` in both modes, because array elements that are not objects were skipped.
+describe("writable: an array does not replace a partly writable parent (regression)", () => {
+  const tree = compileFieldTree(["name", "address.city", "items.qty", "tags"], "fields", [])!;
+
+  it.each([
+    [{ address: [] }, ["/body/address"], {}],
+    [{ address: ["admin", "x"] }, ["/body/address/0", "/body/address/1"], {}],
+    [{ address: [null, { city: "c" }] }, ["/body/address/0"], { address: [{ city: "c" }] }],
+    [{ address: [{ city: "c" }, 1] }, ["/body/address/1"], { address: [{ city: "c" }] }],
+    [{ items: [[]] }, ["/body/items/0"], {}],
+    [{ items: [["x"], [{ qty: 1 }]] }, ["/body/items/0/0"], { items: [[{ qty: 1 }]] }],
+    [["role", { name: "n" }], ["/body/0"], [{ name: "n" }]],
+  ])("%j: reject lists %j, strip keeps %j", (body, paths, stripped) => {
+    expect(unwritablePaths(deepFreeze(body), tree)).toEqual(paths);
+    expect(stripUnwritable(deepFreeze(body), tree)).toEqual(stripped);
+  });
+
+  it("still accepts arrays of objects, a whole writable list, and an empty body array", () => {
+    for (const body of [{ address: [{ city: "c" }] }, { items: [{ qty: 1 }, [{ qty: 2 }]] }, { tags: [], name: "n" }, { tags: ["a", 1, null] }, []]) {
+      expect(unwritablePaths(body, tree)).toEqual([]);
+      expect(stripUnwritable(body, tree)).toEqual(body);
+    }
+  });
+
+  it("refuses (reject) and drops (strip) such arrays through Express", async () => {
+    for (const body of [{ name: "A", address: [] }, { name: "A", address: ["admin", "x"] }, { name: "A", address: [null] }]) {
+      received.length = 0;
+      const res = await request(server.url).patch("/profile").set(as("alice")).send(body).expect(400);
+      expect(res.body.code).toBe("AUTHZ_FIELD_NOT_WRITABLE");
+      expect(res.text).not.toContain("admin");
+      expect(received).toHaveLength(0);
+      await request(server.url).patch("/profile/lenient").set(as("alice")).send(body).expect(200);
+      expect(received).toEqual([{ name: "A" }]);
+    }
+    received.length = 0;
+    await request(server.url).patch("/profile/lenient").set(as("alice")).send({ items: ["x", { qty: 1, price: 0 }] }).expect(200);
+    expect(received).toEqual([{ items: [{ qty: 1 }] }]);
+  });
+
+  it("never lets a body through in which a partly writable object is not an object (fast-check)", () => {
+    const fields = ["name", "address.city", "address.geo.lat", "items.qty"];
+    const partial = new Set(["address", "address.geo", "items"]);
+    /** True when every value under a partly writable name is an object, or a non-empty array of such. */
+    const keepsShape = (value: unknown, path: string, inArray = false): boolean => {
+      if (Array.isArray(value)) return (inArray || path === "" || value.length > 0) && value.every((v) => keepsShape(v, path, true));
+      if (value === null || typeof value !== "object") return path === "" && !inArray;
+      return Object.entries(value).every(([k, v]) => {
+        const child = path === "" ? k : `${path}.${k}`;
+        return !partial.has(child) || (v !== null && typeof v === "object" && keepsShape(v, child));
+      });
+    };
+    const tree2 = compileFieldTree(fields, "fields", [])!;
+    const key = fc.constantFrom("name", "address", "city", "geo", "lat", "items", "qty");
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, fc.jsonValue({ maxDepth: 0 }), fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(key, tie("node"), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.oneof(fc.dictionary(key, value, { maxKeys: 4 }), fc.array(value, { maxLength: 3 })), (body) => {
+        if (unwritablePaths(body, tree2).length === 0) expect(keepsShape(body, "")).toBe(true);
+        expect(keepsShape(stripUnwritable(body, tree2), "")).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe("writable configuration", () => {
   it("refuses a bad mode and bad fields at startup", () => {
     const { secure } = bulwark({ authenticate: [testOnlyAuthenticator(USERS)] });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import { bulwark } from "@bulwark/express";
 import { ConfigError } from "../errors/security-error.js";
 import type { SecurityEvent } from "../events/security-event.js";
@@ -143,5 +144,145 @@ describe("maskEvents", () => {
   it("refuses bad rules and a missing listener", () => {
     expect(() => maskEvents({ ip: "nope" as never }, () => undefined)).toThrow(ConfigError);
     expect(() => maskEvents({ ip: "redact" }, undefined as never)).toThrow(ConfigError);
+  });
+});
+
+/** A class instance holding `fields` as its own enumerable properties (as an ORM entity or a DTO does). */
+class Entity {
+  constructor(fields: Record<string, unknown>) {
+    for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/** `value` with every plain object, at any depth, turned into an {@link Entity}. */
+function asEntities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asEntities);
+  if (value === null || typeof value !== "object") return value;
+  return new Entity(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asEntities(v)])));
+}
+
+// Regression: masks skipped any object whose prototype was not Object.prototype (and that had no
+// toJSON), although JSON.stringify sends its own fields: ORM entities and DTO classes left unmasked.
+describe("createMasker on class instances (regression: they were sent unmasked)", () => {
+  const mask = createMasker({ email: "email", card: "card", "owner.phone": "phone" });
+  class User {
+    id = "u1";
+    email = "jane.doe@example.com";
+    card = "4111111111111111";
+    get secret() {
+      return "prototype getters are not sent";
+    }
+  }
+
+  it("masks a class instance at the root, nested, and in arrays, as a plain copy of its own fields", () => {
+    const masked = { id: "u1", email: "j***@example.com", card: "************1111" };
+    expect(mask(new User())).toEqual(masked);
+    expect(Object.getPrototypeOf(mask(new User()))).toBe(Object.prototype);
+    expect(mask({ users: [new User()], owner: new Entity({ phone: "+1 415 555 0132", user: new User() }) })).toEqual({
+      users: [masked],
+      owner: { phone: "+* *** *** **32", user: masked },
+    });
+    expect(JSON.stringify(mask([[new User()]]))).not.toMatch(/jane|4111111111111111|prototype getters/);
+  });
+
+  it("sends what JSON.stringify sends for Maps, Sets, Dates, Buffers and boxed values", () => {
+    const when = new Date("2024-01-02T03:04:05Z");
+    const tagged = Object.assign(new Map([["email", "x@example.com"]]), { email: "y@example.com" });
+    const payload = { map: new Map([["email", "a@example.com"]]), set: new Set(["b@example.com"]), tagged, when, bytes: Buffer.from("hi"), count: new Number(3), name: new String("n"), ok: new Boolean(false) };
+    const out = mask(payload) as Record<string, unknown>;
+    expect(out.when).toBe(when);
+    expect(JSON.parse(JSON.stringify(out))).toEqual({
+      map: {}, set: {}, tagged: { email: "y***@example.com" }, when: "2024-01-02T03:04:05.000Z", bytes: { type: "Buffer", data: [104, 105] }, count: 3, name: "n", ok: false,
+    });
+  });
+
+  it("masks what toJSON returns, and a mask sees that value", () => {
+    class Email {
+      constructor(private readonly address: string) {}
+      toJSON() {
+        return this.address;
+      }
+    }
+    expect(mask({ email: new Email("jane@example.com"), list: [{ email: new Email("joe@example.com") }] })).toEqual({
+      email: "j***@example.com",
+      list: [{ email: "j***@example.com" }],
+    });
+  });
+
+  it("lets no copied toJSON send the unmasked original", () => {
+    const secret = { email: "jane@example.com", card: "4111111111111111" };
+    const smuggler = { ...secret, toJSON: () => secret };
+    const nested = { toJSON: () => ({ email: "jane@example.com", toJSON: () => secret }) };
+    for (const payload of [smuggler, { inner: smuggler }, [smuggler], nested, new Entity({ inner: smuggler })]) {
+      const text = JSON.stringify(mask(payload));
+      expect(text).not.toContain("jane@");
+      expect(text).not.toContain("4111111111111111");
+    }
+    expect(JSON.parse(JSON.stringify(mask(nested)))).toEqual({ email: "j***@example.com" });
+  });
+
+  it("refuses a cycle, as JSON.stringify does, instead of walking it", () => {
+    const user = new Entity({ email: "jane@example.com" }) as Entity & { orders?: unknown[] };
+    user.orders = [{ user }, { user }];
+    expect(() => mask(user)).toThrow(TypeError);
+    const shared = { email: "a@example.com" };
+    expect(mask({ a: shared, b: shared })).toEqual({ a: { email: "a***@example.com" }, b: { email: "a***@example.com" } });
+  });
+
+  it("masks any class instance exactly as the plain object with the same fields (fast-check)", () => {
+    const key = fc.oneof(fc.constantFrom("email", "card", "owner", "phone", "id", "__proto__", "toString"), fc.string({ maxLength: 5 }));
+    const json = fc.oneof(fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }), fc.array(fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }), { maxLength: 3 }));
+    fc.assert(
+      fc.property(json, (plain) => {
+        expect(JSON.stringify(mask(asEntities(plain)))).toBe(JSON.stringify(mask(plain)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("mask on class instances, through Express (regression: ORM entities were sent unmasked)", () => {
+  class User {
+    id = "u1";
+    email = "jane.doe@example.com";
+    card = "4111111111111111";
+  }
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp({ mask: { email: "email", card: "card" } }, [
+      { path: "/user", policy: { public: true }, handler: (_req, res) => void res.json(new User()) },
+      { path: "/users", policy: { public: true }, handler: (_req, res) => void res.json({ users: [new User(), new User()] }) },
+      { path: "/owner", policy: { public: true, response: { fields: ["owner"] } }, handler: (_req, res) => void res.json({ owner: new User(), hidden: 1 }) },
+      { path: "/smuggle", policy: { public: true }, handler: (_req, res) => void res.json({ email: "x@example.com", toJSON: () => ({ email: "jane.doe@example.com" }) }) },
+      {
+        path: "/cycle",
+        policy: { public: true },
+        handler: (_req, res) => {
+          const user = new Entity({ email: "jane.doe@example.com" }) as Entity & { orders?: unknown[] };
+          user.orders = [{ user }, { user }];
+          res.json(user);
+        },
+      },
+    ]);
+  });
+  afterAll(() => app.close());
+
+  it.each(["/user", "/users", "/owner", "/smuggle"])("%s sends no unmasked e-mail address or card number", async (path) => {
+    const response = await app.request.get(path);
+    expect(response.status).toBe(200);
+    expect(response.text).not.toContain("jane.doe@");
+    expect(response.text).not.toContain("4111111111111111");
+  });
+
+  it("answers a cyclic entity graph with a 500 problem, as JSON.stringify fails on it", async () => {
+    const response = await app.request.get("/cycle");
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain("jane.doe@");
+  });
+
+  it("sends the masked fields of the instances", async () => {
+    expect((await app.request.get("/users")).body).toEqual({ users: [0, 1].map(() => ({ id: "u1", email: "j***@example.com", card: "************1111" })) });
+    expect((await app.request.get("/owner")).body).toEqual({ owner: { id: "u1", email: "j***@example.com", card: "************1111" } });
+    expect((await app.request.get("/smuggle")).body).toEqual({ email: "j***@example.com" });
   });
 });

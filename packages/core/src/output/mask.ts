@@ -1,7 +1,8 @@
 /**
  * Masks for sensitive fields in what leaves the API (JSON responses, security events): built-in
  * kinds for e-mail addresses, phone numbers, card numbers (last four), IBANs and tokens, or a
- * function of the app's own. Rules are compiled once; masking works on a copy, never on the
+ * function of the app's own. Rules are compiled once; masking works on a plain copy of what
+ * JSON.stringify would send (class instances and toJSON() results included), never on the
  * handler's objects.
  */
 
@@ -95,29 +96,69 @@ export function createMasker(rules: MaskRules): Masker {
     (field.includes(".") ? byPath : byName).set(field, apply);
   }
 
-  function visit(value: unknown, path: string, depth: number): unknown {
-    if (value === null || typeof value !== "object") return value;
+  /**
+   * A masked plain copy of what JSON.stringify sends for `input` under `key`: its toJSON() result
+   * (called once), boxed primitives unboxed, then for any object (a class instance as much as a
+   * plain one) its own enumerable string-keyed properties. Functions are left out, as JSON leaves
+   * them out, so that no copied `toJSON` can send something else than the masked copy.
+   */
+  function visit(input: unknown, path: string, depth: number, key: string, ancestors: Set<object>): unknown {
+    if (input === null || typeof input !== "object" || isNativeDate(input)) return input;
     if (depth > MAX_DEPTH) return REDACTED;
-    if (Array.isArray(value)) return value.map((item) => visit(item, path, depth + 1));
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      // Serialised objects (documents, models) are masked in the form JSON will send.
-      const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-      return typeof toJSON === "function" && !(value instanceof Date) ? visit(toJSON.call(value), path, depth + 1) : value;
+    const value = serialised(input, key);
+    if (value === null || typeof value !== "object") return value;
+    // JSON.stringify refuses a cycle; walking one (an entity and its back-references) could take for ever.
+    if (ancestors.has(value)) throw new TypeError("Converting circular structure to JSON");
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) return value.map((item: unknown, i) => visit(item, path, depth + 1, String(i), ancestors));
+      const out: Record<string, unknown> = {};
+      for (const [name, child] of Object.entries(value)) {
+        if (typeof child === "function") continue;
+        const childPath = path === "" ? name : `${path}.${name}`;
+        const mask = byPath.get(childPath) ?? byName.get(name);
+        out[name] = mask === undefined ? visit(child, childPath, depth + 1, name, ancestors) : applyMask(mask, child, childPath, name);
+      }
+      return out;
+    } finally {
+      ancestors.delete(value);
     }
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      const childPath = path === "" ? key : `${path}.${key}`;
-      const mask = byPath.get(childPath) ?? byName.get(key);
-      out[key] = mask === undefined || child === undefined || child === null ? visit(child, childPath, depth + 1) : applyMask(mask, child, childPath);
-    }
-    return out;
   }
 
-  return (value) => visit(value, "", 0);
+  return function maskPayload(value) {
+    return visit(value, "", 0, "", new Set());
+  };
 }
 
-/** A list under a masked name has each of its items masked. */
-function applyMask(mask: (value: unknown, path: string) => unknown, value: unknown, path: string): unknown {
-  return Array.isArray(value) ? value.map((item) => (item === null || item === undefined ? item : mask(item, path))) : mask(value, path);
+const DATE_TO_JSON = Date.prototype.toJSON;
+
+/** A Date that serialises as its ISO string: kept as it is (masks and serialisers know Dates). */
+function isNativeDate(value: object): boolean {
+  return value instanceof Date && (value as { toJSON?: unknown }).toJSON === DATE_TO_JSON;
+}
+
+/** What JSON.stringify serialises in place of `value` under `key`: its toJSON() result, unboxed. */
+function serialised(value: object, key: string): unknown {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  const sent: unknown = typeof toJSON === "function" && !isNativeDate(value) ? (toJSON as (key: string) => unknown).call(value, key) : value;
+  if (sent instanceof Number) return Number(sent);
+  if (sent instanceof String) return String(sent);
+  if (sent instanceof Boolean) return sent.valueOf();
+  return sent;
+}
+
+/** The value a mask sees: what JSON would send (a toJSON() result, not the object holding it). */
+function sentValue(value: unknown, key: string): unknown {
+  return value === null || typeof value !== "object" || isNativeDate(value) ? value : serialised(value, key);
+}
+
+/** A list under a masked name has each of its items masked; null and undefined stay as they are. */
+function applyMask(mask: (value: unknown, path: string) => unknown, value: unknown, path: string, key: string): unknown {
+  const sent = sentValue(value, key);
+  if (sent === null || sent === undefined) return sent;
+  if (!Array.isArray(sent)) return mask(sent, path);
+  return sent.map((item: unknown, i) => {
+    const element = sentValue(item, String(i));
+    return element === null || element === undefined ? element : mask(element, path);
+  });
 }

@@ -2,8 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import Router from "@koa/router";
+import Koa from "koa";
+import supertest from "supertest";
 import { stringify } from "yaml";
 import { bulwark } from "@bulwark/express";
+import { bulwark as koaBulwark } from "@bulwark/koa";
+import { serve } from "../authz/test-support/test-server.js";
 import type { BulwarkOptions } from "../config/options.js";
 import { ConfigError } from "../errors/security-error.js";
 import type { SecurityEvent } from "../events/security-event.js";
@@ -143,6 +148,60 @@ describe("OpenAPI matching details", () => {
     expect((await app.request.get(`/api/orders/${GOOD_ORDER_ID}/`)).status).not.toBe(404);
     const response = await app.request.get("/api/orders/%E0%A4%A/lines/1");
     expect(response.status).toBe(400);
+  });
+});
+
+// Regression: Express and @koa/router route /API/ORDERS to /api/orders (case-insensitive, one
+// trailing slash ignored), and the document was not applied to such a request at all.
+describe("OpenAPI on a path in another letter case (regression: validation was skipped)", () => {
+  const badOrder = { item: "book", quantity: "2", isAdmin: true };
+  const refusedFields = [["/body/isAdmin", "additionalProperties"], ["/body/quantity", "type"]];
+  const fieldsOf = (body: { errors?: { path: string; code: string }[] }) => (body.errors ?? []).map((e) => [e.path, e.code]).sort();
+
+  for (const strict of [false, true]) {
+    it(`validates POST /API/ORDERS and /Api/Orders/ on Express${strict ? " (strict)" : ""}`, async () => {
+      const app = await ordersApp({ openapi: { document: ORDERS_OPENAPI_31, strict } });
+      try {
+        for (const url of ["/API/ORDERS", "/Api/Orders/"]) {
+          const response = await app.request.post(url).send(badOrder);
+          expect(response.status).toBe(400);
+          expect(fieldsOf(response.body as never)).toEqual(refusedFields);
+        }
+        expect(app.received).toHaveLength(0);
+        const ok = await app.request.post("/API/Orders").send({ item: "book", quantity: 2 });
+        expect(ok.status).toBe(200);
+        const param = await app.request.get("/API/ORDERS/not-a-uuid");
+        expect(param.status).toBe(400);
+        expect(fieldsOf(param.body as never)).toEqual([["/params/orderId", "format"]]);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+
+  it("validates POST /API/ORDERS on Koa with @koa/router", async () => {
+    const received: unknown[] = [];
+    const { secure } = koaBulwark({ openapi: ORDERS_OPENAPI_31 });
+    const app = new Koa();
+    const router = new Router();
+    app.use(secure());
+    router.post("/api/orders", secure({ public: true }), (ctx) => {
+      received.push(ctx.request.body);
+      ctx.body = { ok: true };
+    });
+    app.use(router.routes());
+    const server = await serve(app.callback());
+    try {
+      for (const url of ["/API/ORDERS", "/api/Orders/"]) {
+        const response = await supertest(server.url).post(url).send(badOrder);
+        expect(response.status).toBe(400);
+        expect(fieldsOf(response.body as never)).toEqual(refusedFields);
+      }
+      expect(received).toHaveLength(0);
+      expect((await supertest(server.url).post("/API/ORDERS").send({ item: "book", quantity: 2 })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
 

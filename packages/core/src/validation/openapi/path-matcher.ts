@@ -1,7 +1,10 @@
 /**
  * Finds the OpenAPI path template a request path belongs to, with templates compiled to regular
  * expressions once at startup. Concrete paths win over templated ones (as the specification asks),
- * server base paths are honoured, and path parameters come back decoded once.
+ * server base paths are honoured, and path parameters come back decoded once. A path that matches
+ * no template exactly is matched again ignoring letter case (and one trailing slash is always
+ * ignored), as Express and @koa/router route by default, so that `/ORDERS/1/` is validated as the
+ * `/orders/{id}` its handler serves.
  */
 
 /** A compiled path template. */
@@ -13,6 +16,8 @@ export interface CompiledPath<T> {
   /** What the document declares for the path (its operations). */
   readonly item: T;
   readonly regex: RegExp;
+  /** `regex` ignoring letter case, tried only when no template matches exactly. */
+  readonly anyCase: RegExp;
   readonly literalSegments: number;
 }
 
@@ -44,7 +49,14 @@ function compile<T>(template: string, item: T): CompiledPath<T> {
       return p.replace(ESCAPE, "\\$&");
     }).join("");
   });
-  return { template, names, item, regex: new RegExp(`^/${segments.join("/")}$`), literalSegments };
+  const source = `^/${segments.join("/")}$`;
+  return { template, names, item, regex: new RegExp(source), anyCase: new RegExp(source, "i"), literalSegments };
+}
+
+/** A server base path, with its case-insensitive twin. */
+interface BasePath {
+  readonly path: string;
+  readonly anyCase: RegExp;
 }
 
 /** The path part of each server URL (`/v1` in `https://api.example.com/v1`), variables at their defaults. */
@@ -69,11 +81,12 @@ export function createPathMatcher<T>(paths: ReadonlyMap<string, T>, basePaths: r
   const compiled = [...paths].map(([template, item]) => compile(template, item));
   // Concrete before templated: more literal segments first, then fewer parameters.
   compiled.sort((a, b) => b.literalSegments - a.literalSegments || a.names.length - b.names.length);
-  const bases = [...basePaths].sort((a, b) => b.length - a.length);
+  const bases: BasePath[] = [...basePaths].sort((a, b) => b.length - a.length)
+    .map((path) => ({ path, anyCase: new RegExp(`^${path.replace(ESCAPE, "\\$&")}(?=/|$)`, "i") }));
 
-  function matchWithin(path: string): PathMatch<T> | undefined {
+  function matchWithin(path: string, exact: boolean): PathMatch<T> | undefined {
     for (const candidate of compiled) {
-      const found = candidate.regex.exec(path);
+      const found = (exact ? candidate.regex : candidate.anyCase).exec(path);
       if (!found) continue;
       const values: Record<string, string | undefined> = {};
       candidate.names.forEach((name, i) => {
@@ -88,20 +101,29 @@ export function createPathMatcher<T>(paths: ReadonlyMap<string, T>, basePaths: r
     return undefined;
   }
 
+  function matchUnder(path: string, exact: boolean): PathMatch<T> | undefined {
+    for (const base of bases) {
+      if (base.path === "") {
+        const found = matchWithin(path, exact);
+        if (found) return found;
+        continue;
+      }
+      let prefix: number | undefined;
+      if (exact) prefix = path === base.path || path.startsWith(`${base.path}/`) ? base.path.length : undefined;
+      else prefix = base.anyCase.exec(path)?.[0].length;
+      if (prefix === undefined) continue;
+      const found = matchWithin(path.slice(prefix) || "/", exact);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   return {
     match(requestPath) {
       let path = requestPath.length > 1 && requestPath.endsWith("/") ? requestPath.slice(0, -1) : requestPath;
       if (path === "") path = "/";
-      for (const base of bases) {
-        if (base === "") {
-          const found = matchWithin(path);
-          if (found) return found;
-        } else if (path === base || path.startsWith(`${base}/`)) {
-          const found = matchWithin(path.slice(base.length) || "/");
-          if (found) return found;
-        }
-      }
-      return undefined;
+      // Exactly first, so that templates differing only in case each keep their own paths.
+      return matchUnder(path, true) ?? matchUnder(path, false);
     },
   };
 }
