@@ -1,10 +1,11 @@
 /**
  * Where `jwt()` gets its verification keys: a shared secret (or a `kid`-keyed set of them), one
  * public key (PEM or JWK), a local JWK set, a remote JWKS URL, or OpenID Connect discovery. All is
- * checked at startup: one source only, HMAC secrets at least as long as their hash, and every key
- * bound to the algorithms of its own type (no HS256 with an RSA public key, ever).
+ * checked at startup: one source only, HMAC secrets at least as long as their hash, no key (PEM,
+ * DER, JWK) given as a secret, and every key bound to the algorithms of its own type (no HS256 with
+ * an RSA public key, ever).
  */
-import { KeyObject, createPublicKey, type JsonWebKey } from "node:crypto";
+import { KeyObject, X509Certificate, createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type KeyInput } from "jose";
 import { isPlainObject } from "../config/shape.js";
 import { JWT_ALGORITHMS, algorithmsOf, type JwtAlgorithm } from "./jwt-algorithms.js";
@@ -34,6 +35,9 @@ const SOURCES = ["secret", "publicKey", "jwks", "jwksUri", "discovery"] as const
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "priv"] as const;
 const MIN_RSA_BITS = 2048;
 const encoder = new TextEncoder();
+const DER_PUBLIC_TYPES = ["spki", "pkcs1"] as const;
+const DER_PRIVATE_TYPES = ["pkcs8", "pkcs1", "sec1"] as const;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 /** A Uint8Array (a Buffer too) from any realm. */
 function isByteArray(value: unknown): value is Uint8Array {
@@ -116,10 +120,22 @@ function secretSource(secret: NonNullable<JwtKeyOptions["secret"]>, hmac: readon
   const minBytes = Math.max(0, ...hmac.map((alg) => JWT_ALGORITHMS[alg].minSecretBytes ?? 0));
   const strongest = hmac.find((alg) => JWT_ALGORITHMS[alg].minSecretBytes === minBytes);
   const toBytes = (value: unknown, name: string): Uint8Array | undefined => {
+    if (value instanceof KeyObject) {
+      problems.push(value.type === "secret"
+        ? `${name} is a secret KeyObject; give its bytes instead: ${name}: key.export().`
+        : `${name} is a ${value.type} KeyObject, not a shared secret. ${ASYMMETRIC_HINT}`);
+      return undefined;
+    }
     // Copied into this realm's Uint8Array: jose recognises secrets with `instanceof Uint8Array`.
     const bytes = typeof value === "string" ? new Uint8Array(encoder.encode(value)) : isByteArray(value) ? new Uint8Array(value) : undefined;
     if (bytes === undefined) {
       problems.push(`${name} must be a string or a Uint8Array (or an object of them by kid).`);
+      return undefined;
+    }
+    // HMAC with a public key as the secret is the algorithm-confusion attack: anyone could sign.
+    const material = keyMaterialIn(bytes, typeof value === "string" ? value : undefined);
+    if (material !== undefined) {
+      problems.push(`${name} is ${material}, not a shared secret: with it as an HMAC secret, anyone who has the public key could sign tokens. ${ASYMMETRIC_HINT}`);
       return undefined;
     }
     if (bytes.byteLength < minBytes) {
@@ -128,7 +144,7 @@ function secretSource(secret: NonNullable<JwtKeyOptions["secret"]>, hmac: readon
     }
     return bytes;
   };
-  if (typeof secret === "string" || isByteArray(secret)) {
+  if (typeof secret === "string" || isByteArray(secret) || secret instanceof KeyObject) {
     const bytes = toBytes(secret, "secret");
     return bytes === undefined ? undefined : () => bytes;
   }
@@ -148,6 +164,60 @@ function secretSource(secret: NonNullable<JwtKeyOptions["secret"]>, hmac: readon
     if (bytes === undefined) throw new errors.JWKSNoMatchingKey();
     return bytes;
   };
+}
+
+const ASYMMETRIC_HINT = "Give an RSA, EC or Ed25519 public key as publicKey (or use jwks or jwksUri), with its algorithm (e.g. RS256, ES256) in algorithms; secret takes only a random shared secret, e.g. the output of `openssl rand -base64 32`.";
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * What key `bytes` (and `text`, when the secret was given as a string) hold, or `undefined` for a
+ * plain secret: a PEM block, a JWK or JWK set as JSON, or a key or certificate that Node reads as
+ * DER, raw or base64-encoded. A random secret is none of these.
+ */
+function keyMaterialIn(bytes: Uint8Array, text: string | undefined): string | undefined {
+  let decoded = text;
+  if (decoded === undefined) {
+    try {
+      decoded = utf8.decode(bytes);
+    } catch {
+      // Not UTF-8 text: only the DER check below applies.
+    }
+  }
+  if (decoded !== undefined) {
+    if (decoded.includes("-----BEGIN")) return "a PEM key or certificate";
+    const json = parseJson(decoded);
+    if (isJsonObject(json) && Object.hasOwn(json, "kty")) return "a JWK";
+    if (isJsonObject(json) && Array.isArray(json.keys)) return "a JWK set";
+    if (readsAsKey(() => createPublicKey(decoded!))) return "a key";
+    const compact = decoded.replace(/\s+/g, "");
+    if (BASE64.test(compact) && readsAsDer(Buffer.from(compact, "base64"))) return "a base64-encoded DER key or certificate";
+  }
+  return readsAsDer(bytes) ? "a DER key or certificate" : undefined;
+}
+
+function parseJson(text: string): unknown {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function readsAsDer(der: Uint8Array): boolean {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  return DER_PUBLIC_TYPES.some((type) => readsAsKey(() => createPublicKey({ key, format: "der", type })))
+    || DER_PRIVATE_TYPES.some((type) => readsAsKey(() => createPrivateKey({ key, format: "der", type })))
+    || readsAsKey(() => new X509Certificate(key));
+}
+
+function readsAsKey(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function publicKeySource(input: NonNullable<JwtKeyOptions["publicKey"]>, algorithms: readonly JwtAlgorithm[], problems: string[]): KeyResolver | undefined {

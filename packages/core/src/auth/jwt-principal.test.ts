@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
+import { TokenRejection } from "./jwt-errors.js";
 import { compileClaimsMapping, copyClaims, principalFromClaims } from "./jwt-principal.js";
 
 /** Claim names an attacker would try, mixed with arbitrary ones. */
@@ -52,5 +53,65 @@ describe("principalFromClaims", () => {
         expect(Object.getPrototypeOf(principal.claims)).toBeNull();
       }),
     );
+  });
+});
+
+/** The client and kind claims a token may carry, each present or not, of any JSON type. */
+const clientClaims = fc.record({
+  sub: fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 })),
+  azp: fc.oneof(fc.constantFrom("web-spa", "mobile"), fc.jsonValue({ maxDepth: 1 })),
+  client_id: fc.oneof(fc.constantFrom("web-spa", "svc-1"), fc.jsonValue({ maxDepth: 1 })),
+  gty: fc.constantFrom("client-credentials", "password"),
+  idtyp: fc.constantFrom("app", "user"),
+  roles: fc.constant(["admin"]),
+}, { requiredKeys: [] });
+
+/** Calls principalFromClaims; a refusal comes back as its code. */
+function principalOrCode(claims: Record<string, unknown>, mapping: ReturnType<typeof compileClaimsMapping>) {
+  try {
+    return principalFromClaims(claims, mapping);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TokenRejection);
+    return (error as TokenRejection).code;
+  }
+}
+
+describe("regression: users without the configured subject claim all got the client's id", () => {
+  it("refuses every token without the configured claims.subject, whatever client or kind claims it has", () => {
+    const subject = fc.constantFrom("email", "oid", "preferred_username", "user.id", "https://example.com/uid");
+    fc.assert(
+      fc.property(subject, clientClaims, claimsSet, (path, client, extra) => {
+        const claims: Record<string, unknown> = { ...extra, ...client };
+        delete claims[path];
+        if (path.includes(".")) delete claims[path.split(".")[0]!];
+        expect(principalOrCode(claims, compileClaimsMapping({ subject: path }, []))).toBe("AUTH_CLAIM_INVALID");
+      }),
+    );
+  });
+
+  it("with the default sub, a token without sub is its client's service principal, or refused; never a user", () => {
+    const mapping = compileClaimsMapping(undefined, []);
+    const alwaysUser = compileClaimsMapping({ kind: () => "user" }, []);
+    fc.assert(
+      fc.property(clientClaims, (client) => {
+        const claims: Record<string, unknown> = { ...client };
+        delete claims.sub;
+        const named = claims.client_id ?? claims.azp;
+        const principal = principalOrCode(claims, mapping);
+        if (typeof named === "string" && named !== "") {
+          expect(principal).toMatchObject({ id: named, kind: "service" });
+        } else {
+          expect(principal).toBe("AUTH_CLAIM_INVALID");
+        }
+        // A kind rule that calls such a token a user does not make the client's id a user's id.
+        expect(principalOrCode(claims, alwaysUser)).toBe("AUTH_CLAIM_INVALID");
+      }),
+    );
+  });
+
+  it("keeps the configured subject when the token has it, azp or not", () => {
+    const principal = principalFromClaims({ sub: "bob", email: "bob@example.com", azp: "web-spa" }, compileClaimsMapping({ subject: "email" }, []));
+    expect(principal).toMatchObject({ id: "bob@example.com", kind: "user" });
+    expect(principalOrCode({ sub: "bob", azp: "web-spa" }, compileClaimsMapping({ subject: "sub" }, []))).toMatchObject({ id: "bob", kind: "user" });
   });
 });

@@ -10,7 +10,11 @@ import { TokenRejection } from "./jwt-errors.js";
 
 /** How `jwt()` reads the principal from the claims. */
 export interface JwtClaimsOptions {
-  /** Claim holding the principal id. Default `sub`. */
+  /**
+   * Claim holding the principal id. Default `sub`. A token without it is refused, except with the
+   * default `sub`: a client-credentials token without `sub` is the service named by its
+   * `client_id` (or `azp`).
+   */
   readonly subject?: string;
   /** Claims (names or dotted paths) holding roles, merged. Default `["roles"]`. */
   readonly roles?: string | readonly string[];
@@ -19,7 +23,8 @@ export interface JwtClaimsOptions {
   /**
    * Whether the token stands for a user or a service (client credentials). The default says
    * `service` when `gty` is `client-credentials`, `idtyp` is `app`, there is no subject, or the
-   * subject equals `client_id` (RFC 9068 §2.2); otherwise `user`.
+   * subject equals `client_id` (RFC 9068 §2.2); otherwise `user`. A token without `sub` that is
+   * named by its client is refused when this says `user`.
    */
   readonly kind?: (claims: Readonly<Record<string, unknown>>) => "user" | "service";
 }
@@ -27,6 +32,8 @@ export interface JwtClaimsOptions {
 /** The compiled mapping. */
 export interface ClaimsMapping {
   readonly subject: ClaimReader;
+  /** True with the default `sub` subject: a token without `sub` is then named by its client. */
+  readonly clientFallback: boolean;
   readonly roles: readonly ListClaim[];
   readonly scopes: readonly ListClaim[];
   readonly kind: (claims: Readonly<Record<string, unknown>>) => "user" | "service";
@@ -55,6 +62,7 @@ export function compileClaimsMapping(options: JwtClaimsOptions | undefined, prob
   if (options?.kind !== undefined && typeof options.kind !== "function") problems.push("claims.kind must be a function (claims) => \"user\" | \"service\".");
   return {
     subject: claimReader(isClaimPath(subjectPath) ? subjectPath : "sub"),
+    clientFallback: subjectPath === "sub",
     roles: list(options?.roles, ["roles"], "roles"),
     scopes: list(options?.scopes, ["scope", "scp"], "scopes"),
     kind: typeof options?.kind === "function" ? options.kind : defaultKind,
@@ -84,11 +92,16 @@ export function copyClaims(claims: Readonly<Record<string, unknown>>): Readonly<
 export function principalFromClaims(verified: Readonly<Record<string, unknown>>, mapping: ClaimsMapping): Principal {
   const claims = copyClaims(verified);
   let id = mapping.subject(claims);
-  // A client-credentials token may name only its client (claims has no prototype to read from).
-  if (id === undefined) id = claims.client_id ?? claims.azp;
+  // Only a token with no `sub` at all, under the default mapping, is a client-credentials token
+  // named by its client (claims has no prototype to read from). A token without a configured
+  // subject claim is refused: given its client's id, all such users would share one identity.
+  const namedByClient = id === undefined && mapping.clientFallback;
+  if (namedByClient) id = claims.client_id ?? claims.azp;
   if (typeof id !== "string" || id === "" || id.length > MAX_ID_LENGTH) throw new TokenRejection("AUTH_CLAIM_INVALID");
   const kind: PrincipalKind = mapping.kind(claims);
   if (kind !== "user" && kind !== "service") throw new TypeError("jwt claims.kind must return \"user\" or \"service\".");
+  // A custom claims.kind may call it a user; a client's id never names a user.
+  if (namedByClient && kind === "user") throw new TokenRejection("AUTH_CLAIM_INVALID");
   const amr = Object.hasOwn(claims, "amr") ? claims.amr : undefined;
   if (amr !== undefined && !isStringArray(amr)) throw new TokenRejection("AUTH_CLAIM_INVALID");
   const acr = Object.hasOwn(claims, "acr") ? claims.acr : undefined;

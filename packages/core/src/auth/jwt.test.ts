@@ -3,9 +3,10 @@
  * authentication issue lists, RFC 6750 answers, claim checks, principal mapping, events, the
  * verified-token cache, and the startup errors of impossible configurations.
  */
-import { createPublicKey, randomBytes } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import fc from "fast-check";
 import request from "supertest";
 import { ConfigError } from "../errors/security-error.js";
 import type { SecurityEvent } from "../events/security-event.js";
@@ -543,5 +544,117 @@ describe("jwt(): impossible configuration fails at bulwark() time, saying what t
     const options = Object.freeze({ ...base, algorithms: Object.freeze(["HS256"]) as unknown as JwtOptions["algorithms"], secret: "s".repeat(32), claims: Object.freeze({ roles: Object.freeze(["r"]) }) });
     expect(() => authApp({ authenticate: [jwt(options as JwtOptions)] })).not.toThrow();
     expect(options.algorithms).toEqual(["HS256"]);
+  });
+});
+
+describe("jwt(): regressions of the authentication audit", () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it("users without the configured claims.subject all got the client's id: any such token is refused", async () => {
+    const { app } = appWith({ claims: { subject: "email" }, cache: false });
+    const t = nowSeconds();
+    const alice = await call(app, await sign(secret, "HS256", { ...claimsAt(t), email: "alice@example.com", azp: "web-spa" }));
+    expect(alice.body).toMatchObject({ id: "alice@example.com", kind: "user" });
+    const named = fc.oneof(fc.constantFrom("web-spa", "svc-1"), fc.string({ minLength: 1, maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(fc.record({ sub: named, azp: named, client_id: named, gty: fc.constant("client-credentials") }, { requiredKeys: [] }), async (extra) => {
+        const response = await call(app, await sign(secret, "HS256", { ...claimsAt(t), sub: undefined, ...extra }));
+        expect(response.status).toBe(401);
+        expect(response.body.code).toBe("AUTH_CLAIM_INVALID");
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("users without the configured claims.subject could read each other's objects (one shared id)", async () => {
+    const docs = new Map([["d1", { id: "d1", owner: "web-spa", text: "carol's" }]]);
+    const routes = [{ path: "/docs/:id", policy: { owns: { load: (req: { params: Record<string, string> }) => docs.get(req.params.id!), owner: (doc: { owner: string }) => doc.owner } } }];
+    const { app } = appWith({ claims: { subject: "email" } }, {}, routes as Parameters<typeof authApp>[1]);
+    const bob = await call(app, await sign(secret, "HS256", { ...claimsAt(nowSeconds()), sub: "bob", azp: "web-spa" }), "/docs/d1");
+    expect(bob.status).toBe(401);
+    expect(bob.body.code).toBe("AUTH_CLAIM_INVALID");
+  });
+
+  it("a client-credentials token without sub is a service named by its client, never a user", async () => {
+    const t = nowSeconds();
+    const { app } = appWith({});
+    expect((await call(app, await sign(secret, "HS256", { ...claimsAt(t), sub: undefined, azp: "svc-2" }))).body).toMatchObject({ id: "svc-2", kind: "service" });
+    const users = appWith({ claims: { kind: () => "user" } }).app;
+    expect((await call(users, await sign(secret, "HS256", { ...claimsAt(t), sub: undefined, client_id: "svc-1" }))).body.code).toBe("AUTH_CLAIM_INVALID");
+    expect((await call(users, await sign(secret, "HS256", claimsAt(t)))).body).toMatchObject({ id: "user-1", kind: "user" });
+  });
+
+  it("a public key given as the HS256 secret passed startup, so anyone could forge tokens", async () => {
+    const rsaKey = createPublicKey(rsa.spki);
+    const der = rsaKey.export({ format: "der", type: "spki" });
+    const ed25519 = generateKeyPairSync("ed25519");
+    const forms: Record<string, string | Uint8Array> = {
+      "SPKI PEM": rsa.spki,
+      "PEM file bytes": Buffer.from(rsa.spki),
+      "PKCS#1 PEM": rsaKey.export({ format: "pem", type: "pkcs1" }).toString(),
+      "public JWK as JSON text": JSON.stringify(rsa.publicJwk),
+      "public JWK as JSON bytes": Buffer.from(JSON.stringify(ec.publicJwk)),
+      "JWK set as JSON text": JSON.stringify({ keys: [rsa.publicJwk] }),
+      "SPKI DER bytes": der,
+      "base64 SPKI DER": der.toString("base64"),
+      "base64url SPKI DER": der.toString("base64url"),
+      "PEM body without its lines": rsa.spki.replace(/-----[A-Z ]+-----/g, ""),
+      "Ed25519 private key PKCS#8 DER": ed25519.privateKey.export({ format: "der", type: "pkcs8" }),
+      "Ed25519 private key PEM": ed25519.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    };
+    const refused: string[] = [];
+    for (const [label, form] of Object.entries(forms)) {
+      let app: Parameters<typeof request>[0];
+      try {
+        app = appWith({ secret: form }).app;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        const problems = (error as ConfigError).problems.join("\n");
+        expect(problems).toContain("not a shared secret");
+        expect(problems).toContain("publicKey");
+        refused.push(label);
+        continue;
+      }
+      // Accepted: the attacker signs with the public key and is let in.
+      const key = typeof form === "string" ? new TextEncoder().encode(form) : new Uint8Array(form);
+      const forged = await call(app, await sign(key, "HS256", claimsAt(nowSeconds(), { sub: "admin", roles: ["admin"] })));
+      expect([label, forged.status]).toEqual([label, 401]);
+    }
+    expect(refused).toEqual(Object.keys(forms));
+    // KeyObjects were never secrets; the message says what to give instead.
+    expect(problemsOf({ ...base, algorithms: ["HS256"], secret: rsaKey })).toContain("secret is a public KeyObject, not a shared secret");
+    expect(problemsOf({ ...base, algorithms: ["HS256"], secret: { k1: secret, k2: rsa.spki } })).toContain('secret["k2"] is a PEM key or certificate, not a shared secret');
+  });
+
+  it("a random secret, as bytes, base64, base64url or hex text, is never mistaken for a key", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 96 }), fc.constantFrom("bytes", "base64", "base64url", "hex"), (bytes, encoding) => {
+        const given = encoding === "bytes" ? bytes : Buffer.from(bytes).toString(encoding);
+        expect(() => appWith({ secret: given })).not.toThrow();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("step-up maxAge accepted an auth_time in the future: beyond clockTolerance it is refused", async () => {
+    const t = 1_800_000_000;
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"] });
+    jest.setSystemTime(t * 1000);
+    const { app } = appWith({ clockTolerance: 10, cache: false }, {}, [{ path: "/me", policy: {} }, { path: "/transfer", policy: { stepUp: { maxAge: 300 } } }]);
+    expect((await call(app, await sign(secret, "HS256", claimsAt(t, { auth_time: t + 10 })))).status).toBe(200);
+    for (const authTime of [t + 11, t + 365 * 86_400, 1e12]) {
+      for (const path of ["/me", "/transfer"]) {
+        const response = await call(app, await sign(secret, "HS256", claimsAt(t, { auth_time: authTime })), path);
+        expect([authTime, path, response.status, response.body.code]).toEqual([authTime, path, 401, "AUTH_CLAIM_INVALID"]);
+      }
+    }
+    const header = b64({ alg: "HS256" });
+    for (const authTime of ["1e400", "\"now\"", "null"]) {
+      const payload = b64(`{"iss":"${ISSUER}","aud":"${AUDIENCE}","sub":"u","exp":${t + 60},"auth_time":${authTime}}`);
+      const token = `${header}.${payload}.${createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url")}`;
+      expect((await call(app, token, "/transfer")).body.code).toBe("AUTH_CLAIM_INVALID");
+    }
   });
 });

@@ -19,10 +19,10 @@ const secret = randomBytes(32);
 const admin = createApiKey({ prefix: "bwk", roles: ["admin"] });
 const events: SecurityEvent[] = [];
 
-function app(policy: RoutePolicy) {
+function app(policy: RoutePolicy, clockTolerance?: number) {
   return authApp({
     authenticate: [
-      jwt({ issuer: "https://id.example.com/", audience: "orders-api", algorithms: ["HS256"], secret, claims: { roles: "roles" } }),
+      jwt({ issuer: "https://id.example.com/", audience: "orders-api", algorithms: ["HS256"], secret, claims: { roles: "roles" }, ...(clockTolerance === undefined ? {} : { clockTolerance }) }),
       apiKey({ prefix: "bwk", lookup: (id) => (id === admin.record.id ? admin.record : undefined) }),
     ],
     onEvent: (event) => { events.push(event); },
@@ -95,5 +95,28 @@ describe("stepUp", () => {
     expect(problemsOf({ maxAg: 5 })).toContain("policy.stepUp.maxAg is not a known option");
     expect(problemsOf("mfa")).toContain("policy.stepUp must be an object");
     expect(problemsOf({ maxAge: 5 }, { public: true })).toContain("cannot be combined with public: true");
+  });
+});
+
+describe("regression: stepUp maxAge accepted an auth_time in the future", () => {
+  const bearer = async (claims: Record<string, unknown>) => `Bearer ${await token(claims)}`;
+
+  it("refuses a bogus future auth_time, which would have satisfied maxAge for ever", async () => {
+    const route = app({ stepUp: { maxAge: 300 } });
+    for (const authTime of [NOW + 365 * 86_400, 1e12]) {
+      const response = await request(route).get("/admin").set("authorization", await bearer({ auth_time: authTime }));
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it("counts an auth_time ahead of the clock only within 30 seconds of skew, whatever the authenticator allowed", async () => {
+    // jwt() with the largest clockTolerance lets auth_time up to NOW + 300 through; step-up does not.
+    const route = app({ stepUp: { maxAge: 0 } }, 300);
+    expect((await request(route).get("/admin").set("authorization", await bearer({ auth_time: NOW + 30 }))).status).toBe(200);
+    for (const authTime of [NOW + 31, NOW + 300]) {
+      const response = await request(route).get("/admin").set("authorization", await bearer({ auth_time: authTime }));
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe("AUTH_STEP_UP_REQUIRED");
+    }
   });
 });

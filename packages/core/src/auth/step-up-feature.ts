@@ -13,6 +13,12 @@ import { challenge } from "./www-authenticate.js";
 /** Step-up runs right after the authentication requirement, before limits and authorization. */
 export const STEP_UP_STAGE = STAGE.authentication + 5;
 const TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/**
+ * How far in the future an `auth_time` may be and still count as "just now": the clock skew
+ * `jwt()` allows by default. Strictly "not after now" would refuse every fresh login from an
+ * identity provider whose clock runs a few seconds ahead, again after each new login.
+ */
+const AUTH_TIME_SKEW_SECONDS = 30;
 
 /** The step-up feature. */
 export const stepUpFeature: Feature = {
@@ -36,7 +42,9 @@ export const stepUpFeature: Feature = {
             if (rule.acr !== undefined && (principal.acr === undefined || !rule.acr.includes(principal.acr))) throw error();
             if (rule.maxAge !== undefined) {
               const authTime = principal.authTime;
-              if (authTime === undefined || Math.floor(now() / 1000) - authTime > rule.maxAge) throw error();
+              // A future auth_time (beyond clock skew) would satisfy maxAge for ever: it proves nothing.
+              const elapsed = authTime === undefined ? Number.NaN : Math.floor(now() / 1000) - authTime;
+              if (!(elapsed >= -AUTH_TIME_SKEW_SECONDS && elapsed <= rule.maxAge)) throw error();
             }
             if (rule.amr !== undefined && !rule.amr.every((method) => principal.amr.includes(method))) throw error();
           },
