@@ -12,9 +12,15 @@ type WriteHead = (...args: unknown[]) => unknown;
 
 const ignore = (): void => undefined;
 
+/** True when Fastify will send nothing after the head for `payload` (as `onSend` sees it). */
+function isEmptyPayload(payload: unknown): boolean {
+  if (payload === undefined || payload === null) return true;
+  return (typeof payload === "string" || payload instanceof Uint8Array) && payload.length === 0;
+}
+
 /** The problem body to send instead of `payload` when no route policy ran; otherwise `undefined`. */
 export function unguardedPayload(engine: Engine, state: RequestState, reply: FastifyReply, payload: unknown): string | undefined {
-  const problem = engine.unguarded(state, reply.statusCode);
+  const problem = engine.unguarded(state, reply.statusCode, isEmptyPayload(payload));
   if (problem === undefined) return undefined;
   discard(payload);
   stripHandlerHeaders(replyHeaders(reply), engine);

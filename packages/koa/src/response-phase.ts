@@ -1,7 +1,7 @@
 /**
  * The response phase on Koa, once the downstream middleware has returned: unmatched routes and
  * status-only errors become problems, deny by default replaces whatever an unguarded route set,
- * and a JSON body goes through the route policy's response transforms.
+ * and a JSON body goes through the response transforms of the route policies that ran.
  */
 import { writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
 import { writeProblem, type KoaContext } from "./request-mapping.js";
@@ -26,6 +26,14 @@ function isJsonBody(body: unknown): boolean {
   return !(hasResponse && body instanceof Response);
 }
 
+/**
+ * True when Koa will send nothing after the head: an empty string or buffer. A missing body is not
+ * empty: Koa sends its status message instead (unless the status is 204, which the engine knows).
+ */
+function isEmptyBody(body: unknown): boolean {
+  return (typeof body === "string" || Buffer.isBuffer(body)) && body.length === 0;
+}
+
 /** Applies the response phase to `ctx` after the app has answered (Koa has not written yet). */
 export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestState): void {
   // Bypassed or already-sent responses are judged when their head is written (guardNodeResponse).
@@ -35,12 +43,12 @@ export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestSt
     writeProblem(ctx, engine.problem({ status } satisfies StatusOnly, state), engine);
     return;
   }
-  const denial = engine.unguarded(state, status);
+  const denial = engine.unguarded(state, status, isEmptyBody(ctx.body));
   if (denial !== undefined) {
     writeProblem(ctx, denial, engine);
     return;
   }
-  if (state.transformResponse !== undefined && isJsonBody(ctx.body)) {
+  if (state.responseTransforms.length > 0 && isJsonBody(ctx.body)) {
     replaceJsonBody(ctx, engine.respond(state, ctx.body));
   }
 }

@@ -52,15 +52,46 @@ interface Guard {
   readonly end: Writer;
   decided: boolean;
   replacement: string | undefined;
+  /** Set when an unguarded answer went out as declaring no payload: whatever follows is dropped. */
+  bodyless: boolean;
 }
 
-/** Decides once, when the head is about to go out, whether the payload may follow. */
-function decide(res: ServerResponse, guard: Guard, status: number): void {
+/** True when `chunk`, the first argument of `end`, sends nothing (it may be the callback). */
+function isEmptyChunk(chunk: unknown): boolean {
+  if (chunk === undefined || chunk === null || typeof chunk === "function") return true;
+  return (typeof chunk === "string" || chunk instanceof Uint8Array) && chunk.length === 0;
+}
+
+/**
+ * True when `writeHead(status, [reason], [headers])` declares `Content-Length: 0`, in its headers
+ * (as an object, as Fastify passes them) or set on `res` before. Any other form counts as a payload.
+ */
+function declaresNoPayload(res: ServerResponse, args: unknown[]): boolean {
+  const headers = typeof args[1] === "object" ? args[1] : args[2];
+  let length: unknown;
+  if (headers !== null && typeof headers === "object" && !Array.isArray(headers)) {
+    const named = headers as Record<string, unknown>;
+    length = named["content-length"] ?? named["Content-Length"];
+  }
+  if (length === undefined) length = res.getHeader("content-length");
+  return length === 0 || length === "0";
+}
+
+/**
+ * Decides once, when the head is about to go out, whether the payload may follow. `bodyless`:
+ * nothing follows the head (see `Engine.unguarded`); `declared` when only the head says so.
+ */
+function decide(res: ServerResponse, guard: Guard, status: number, bodyless: boolean, declared: boolean): void {
   if (guard.decided) return;
   guard.decided = true;
   guard.engine.prepareHead(guard.state);
-  const problem = guard.engine.unguarded(guard.state, status);
-  if (problem === undefined) return;
+  const problem = guard.engine.unguarded(guard.state, status, bodyless);
+  if (problem === undefined) {
+    // An unguarded answer whose head declared `Content-Length: 0` (a CORS preflight is let through
+    // on it) stays empty: Node would send whatever the handler writes after it all the same.
+    if (declared && bodyless && !guard.state.guarded) guard.bodyless = true;
+    return;
+  }
   const replacement = JSON.stringify(problem.body);
   guard.replacement = replacement;
   stripHandlerHeaders(res, guard.engine);
@@ -70,14 +101,16 @@ function decide(res: ServerResponse, guard: Guard, status: number): void {
 }
 
 function writeHeadGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown {
-  decide(res, guard, args[0] as number);
+  // Only an unguarded answer needs to know (a preflight): a guarded one skips the header lookup.
+  if (!guard.decided) decide(res, guard, args[0] as number, !guard.state.guarded && declaresNoPayload(res, args), true);
   if (guard.replacement !== undefined) return guard.writeHead.call(res, res.statusCode);
   return guard.writeHead.apply(res, args);
 }
 
 function writeGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown {
-  if (!res.headersSent) decide(res, guard, res.statusCode);
-  if (guard.replacement !== undefined) {
+  // More writes may follow this one: a payload, as far as the guard can tell.
+  if (!res.headersSent) decide(res, guard, res.statusCode, false, false);
+  if (guard.replacement !== undefined || guard.bodyless) {
     const callback = args.find((a) => typeof a === "function") as (() => void) | undefined;
     if (callback) process.nextTick(callback);
     return true;
@@ -86,10 +119,10 @@ function writeGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unkno
 }
 
 function endGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown {
-  if (!res.headersSent) decide(res, guard, res.statusCode);
-  if (guard.replacement !== undefined) {
+  if (!res.headersSent) decide(res, guard, res.statusCode, isEmptyChunk(args[0]), false);
+  if (guard.replacement !== undefined || guard.bodyless) {
     const callback = args.find((a) => typeof a === "function");
-    return guard.end.call(res, guard.replacement, "utf8", callback);
+    return guard.end.call(res, guard.replacement ?? "", "utf8", callback);
   }
   return guard.end.apply(res, args);
 }
@@ -140,7 +173,7 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
   const guarded = res as GuardedResponse;
   const reachesWrappers = res.writeHead === (bulwarkWriteHead as unknown) && res.write === (bulwarkWrite as unknown) && res.end === (bulwarkEnd as unknown);
   if (reachesWrappers && guarded[GUARD] === undefined) {
-    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined };
+    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined, bodyless: false };
     return;
   }
   // Something sits in front of the shared wrappers (an earlier middleware's own wrappers, another
@@ -154,6 +187,7 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
     end: res.end as unknown as Writer,
     decided: false,
     replacement: undefined,
+    bodyless: false,
   };
   res.writeHead = function bulwarkWriteHeadOwn(this: ServerResponse, ...args: unknown[]) {
     return writeHeadGuarded(this, guard, args);

@@ -32,17 +32,25 @@ describe("engine", () => {
     expect(out.headers.get("content-security-policy")).toBe("default-src 'none';frame-ancestors 'none'");
   });
 
-  it("denies an unguarded success but lets errors and CORS preflights through", () => {
+  it("denies an unguarded success but lets errors and empty CORS preflights through", () => {
     const events: SecurityEvent[] = [];
     const engine = createEngine({ onEvent: (e) => void events.push(e) }, FEATURES);
     const state = engine.start(request(), sink());
-    expect(engine.unguarded(state, 200)?.status).toBe(403);
-    expect(engine.unguarded(state, 404)).toBeUndefined();
+    expect(engine.unguarded(state, 200, false)?.status).toBe(403);
+    expect(engine.unguarded(state, 404, false)).toBeUndefined();
     expect(events.map((e) => e.type)).toEqual(["route.unguarded"]);
     const preflight = engine.start(request({ method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "PUT" } }), sink());
-    expect(engine.unguarded(preflight, 204)).toBeUndefined();
+    expect(engine.unguarded(preflight, 204, false)).toBeUndefined();
+    expect(engine.unguarded(preflight, 200, true)).toBeUndefined();
     const plainOptions = engine.start(request({ method: "OPTIONS" }), sink());
-    expect(engine.unguarded(plainOptions, 200)?.status).toBe(403);
+    expect(engine.unguarded(plainOptions, 200, true)?.status).toBe(403);
+  });
+
+  it("refuses a CORS preflight on an unguarded route when its answer carries a payload (regression: preflight headers bypassed deny by default)", () => {
+    const engine = createEngine({}, FEATURES);
+    const preflight = () => engine.start(request({ method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } }), sink());
+    expect(engine.unguarded(preflight(), 200, false)?.status).toBe(403);
+    expect(engine.unguarded(preflight(), 201, false)?.body).toMatchObject({ code: "ROUTE_UNGUARDED" });
   });
 
   it("reports each refusal once: an already reported error emits no second event", () => {
@@ -75,6 +83,51 @@ describe("engine", () => {
     const engine = createEngine({ onEvent: () => { throw new Error("listener down"); } }, FEATURES);
     const state = engine.start(request(), sink());
     expect(engine.problem(new SecurityError("RATE_LIMITED"), state).status).toBe(429);
+  });
+});
+
+describe("stacked route policies", () => {
+  const user = { id: "u1", name: "Alice", email: "alice@example.com", passwordHash: "$2b$10$x", ssn: "078-05-1120" };
+  const run = (engine: ReturnType<typeof createEngine>, policies: Parameters<ReturnType<typeof createEngine>["compile"]>[0][]) => {
+    const state = engine.start(request(), sink());
+    for (const policy of policies) expect(engine.compile(policy).run(state)).toBeUndefined();
+    return { state, sent: engine.respond(state, user) };
+  };
+
+  it("keep an earlier policy's response allowlist when a later one has none (regression: the later policy erased it)", () => {
+    const engine = createEngine({}, FEATURES);
+    expect(run(engine, [{ public: true, response: { fields: ["id", "name", "email"] } }, { public: true }]).sent).toEqual({ id: "u1", name: "Alice", email: "alice@example.com" });
+  });
+
+  it("only narrow the output: two allowlists let out the fields both allow", () => {
+    const engine = createEngine({}, FEATURES);
+    expect(run(engine, [{ public: true, response: { fields: ["id", "name", "email"] } }, { public: true, response: { fields: ["id", "ssn", "email"] } }]).sent).toEqual({ id: "u1", email: "alice@example.com" });
+    expect(run(engine, [{ public: true }, { public: true, response: { fields: ["id"] } }]).sent).toEqual({ id: "u1" });
+  });
+
+  it("mask after every allowlist, and add nothing for a policy that runs twice", () => {
+    const engine = createEngine({ mask: { email: "email" } }, FEATURES);
+    const first = engine.compile({ public: true, response: { fields: ["id", "email", "ssn"] } });
+    const second = engine.compile({ public: true, response: { fields: ["id", "email"] } });
+    const state = engine.start(request(), sink());
+    first.run(state);
+    const single = state.responseTransforms;
+    first.run(state);
+    expect(state.responseTransforms).toBe(single);
+    second.run(state);
+    expect(state.responseTransforms.map((t) => t.stage)).toEqual([...state.responseTransforms.map((t) => t.stage)].sort((a, b) => a - b));
+    expect(engine.respond(state, user)).toEqual({ id: "u1", email: "a***@example.com" });
+  });
+
+  it("share the compiled list on the usual single-policy path (nothing built per request)", () => {
+    const engine = createEngine({}, FEATURES);
+    const guard = engine.compile({ public: true, response: { fields: ["id"] } });
+    const one = engine.start(request(), sink());
+    const two = engine.start(request(), sink());
+    guard.run(one);
+    guard.run(two);
+    expect(one.responseTransforms).toBe(two.responseTransforms);
+    expect(engine.start(request(), sink()).responseTransforms).toHaveLength(0);
   });
 });
 

@@ -20,7 +20,7 @@ import { parseBody } from "../transport/parse-body.js";
 import { parseQuery } from "../transport/query.js";
 import { bodyTooLarge } from "../transport/read-body.js";
 import type { Feature, FeatureRuntime, PolicyPart, Step } from "./feature.js";
-import type { RequestState } from "./request-state.js";
+import type { RequestState, ResponseTransform } from "./request-state.js";
 import type { ResponseSink } from "./response-sink.js";
 import { isThenable } from "./thenable.js";
 
@@ -40,6 +40,7 @@ export interface RouteGuard {
   /**
    * Runs the route's request phase: `undefined` when it finished at once (the usual case on a
    * memory store and a cached token), else a promise. A refusal is thrown, or rejects the promise.
+   * Its response transforms join those of any policy that already ran on the request.
    */
   run(state: RequestState): Promise<void> | undefined;
 }
@@ -69,13 +70,23 @@ export interface Engine {
    * just before the head goes out (the Node response guard does on every response it guards).
    */
   prepareHead(state: RequestState): void;
-  /** The response phase for a JSON payload: property filters and masks of the route's policy. */
+  /**
+   * The response phase for a JSON payload: property filters and masks of every route policy that
+   * ran (stacked policies each narrow what leaves; see {@link RequestState.responseTransforms}).
+   */
   respond(state: RequestState, payload: unknown): unknown;
   /**
    * Deny by default: when the global layer is installed and no route policy ran, the problem to
    * send instead of the handler's response (and the event is emitted); otherwise `undefined`.
+   * Errors (4xx, 5xx) pass, and so does a CORS preflight whose answer carries no payload (status
+   * 204, or `bodyless`), which is what CORS middleware sends; a preflight answered with data is
+   * refused like any other request.
+   *
+   * `bodyless` is the adapter's word that nothing follows the head: no payload to send (an empty
+   * string or buffer, nothing at all), or a `Content-Length: 0` it makes sure is kept. `false`
+   * when it cannot tell (a stream, writes still to come).
    */
-  unguarded(state: RequestState, status: number): ProblemResponse | undefined;
+  unguarded(state: RequestState, status: number, bodyless: boolean): ProblemResponse | undefined;
   /** Formats an error as a problem (and emits its event, and reports unexpected errors). */
   problem(error: unknown, state: RequestState | undefined): ProblemResponse;
 }
@@ -114,9 +125,33 @@ function runSteps(steps: readonly Step[], state: RequestState, from = 0): Promis
   return undefined;
 }
 
-/** A CORS preflight carries no data either way; a CORS middleware must be able to answer it. */
+/**
+ * A request shaped like a CORS preflight. Anyone can send these headers, so the shape alone proves
+ * nothing: only an answer without a payload is let through on it (see `unguarded`).
+ */
 function isCorsPreflight(request: SecurityRequest): boolean {
   return request.method === "OPTIONS" && request.headers["origin"] !== undefined && request.headers["access-control-request-method"] !== undefined;
+}
+
+/** What a request starts with: no response transform. */
+const NO_TRANSFORMS: readonly ResponseTransform[] = Object.freeze([]);
+
+/**
+ * The response transforms of a request on which a further policy ran: all of both lists, in stage
+ * order (the earlier policy's first within a stage, so masks still run after every allowlist), each
+ * function once (the same policy twice adds nothing). Built only when policies are stacked.
+ */
+function stackTransforms(earlier: readonly ResponseTransform[], later: readonly ResponseTransform[]): readonly ResponseTransform[] {
+  const merged: ResponseTransform[] = [];
+  let next = 0;
+  for (const transform of later) {
+    if (earlier.some((t) => t.respond === transform.respond)) continue;
+    while (next < earlier.length && earlier[next]!.stage <= transform.stage) merged.push(earlier[next++]!);
+    merged.push(transform);
+  }
+  if (merged.length === 0) return earlier;
+  while (next < earlier.length) merged.push(earlier[next++]!);
+  return Object.freeze(merged);
 }
 
 /** Builds the engine from the options and the feature modules. */
@@ -149,7 +184,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       context: createRequestContext(requestId, config.clientIp(request.remoteAddress, request.headers), request, config),
       sink,
       guarded: false,
-      transformResponse: undefined,
+      responseTransforms: NO_TRANSFORMS,
       queryReplaced: false,
       headPrepared: false,
       bodyFormat: undefined,
@@ -274,21 +309,18 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     if (found.length > 0) throw new ConfigError(found, "Route policy");
     parts.sort((a, b) => a.stage - b.stage);
     const steps = parts.map((p) => p.step).filter((s): s is Step => s !== undefined);
-    const transforms = parts.map((p) => p.respond).filter((t) => t !== undefined);
-    // A loop, not reduce: a reducer over `state` would be a new closure on every response.
-    const transformResponse = transforms.length === 0
-      ? undefined
-      : (payload: unknown, state: RequestState) => {
-          let value = payload;
-          for (const transform of transforms) value = transform!(value, state);
-          return value;
-        };
+    const transforms: readonly ResponseTransform[] = Object.freeze(parts.flatMap((p) => (p.respond === undefined ? [] : [{ stage: p.stage, respond: p.respond }])));
     const frozen = Object.freeze({ ...policy });
     return {
       policy: frozen,
       run(state) {
         state.guarded = true;
-        state.transformResponse = transformResponse;
+        // An earlier policy on the same request (a router-wide `secure()`, a Fastify hook and the
+        // route's config) keeps its transforms: a later policy may narrow the output, never widen it.
+        if (transforms.length > 0) {
+          const current = state.responseTransforms;
+          state.responseTransforms = current.length === 0 ? transforms : stackTransforms(current, transforms);
+        }
         return runSteps(steps, state);
       },
     };
@@ -305,11 +337,16 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   }
 
   function respond(state: RequestState, payload: unknown): unknown {
-    return state.transformResponse ? state.transformResponse(payload, state) : payload;
+    // A loop over the state's list, not a composed function: nothing is built per response.
+    const transforms = state.responseTransforms;
+    let value = payload;
+    for (let i = 0; i < transforms.length; i++) value = transforms[i]!.respond(value, state);
+    return value;
   }
 
-  function unguarded(state: RequestState, status: number): ProblemResponse | undefined {
-    if (state.guarded || status >= 400 || isCorsPreflight(state.request)) return undefined;
+  function unguarded(state: RequestState, status: number, bodyless: boolean): ProblemResponse | undefined {
+    if (state.guarded || status >= 400) return undefined;
+    if ((status === 204 || bodyless) && isCorsPreflight(state.request)) return undefined;
     return problem(new SecurityError("ROUTE_UNGUARDED"), state);
   }
 

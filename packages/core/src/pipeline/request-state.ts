@@ -7,6 +7,12 @@ import type { SecurityRequest } from "../request/security-request.js";
 import type { BodyFormat } from "../transport/content-type.js";
 import type { ResponseSink } from "./response-sink.js";
 
+/** A response-phase transform of a route policy, with the stage it runs at (masks last). */
+export interface ResponseTransform {
+  readonly stage: number;
+  readonly respond: (payload: unknown, state: RequestState) => unknown;
+}
+
 /** The engine's state of one request. */
 export interface RequestState {
   /** The normalised request. */
@@ -17,8 +23,12 @@ export interface RequestState {
   readonly sink: ResponseSink;
   /** Set when a route policy (possibly `public`) has run for this request. */
   guarded: boolean;
-  /** The response-phase transform of the route policy that ran, if it has one. */
-  transformResponse: ((payload: unknown, state: RequestState) => unknown) | undefined;
+  /**
+   * The response-phase transforms of every route policy that ran, in stage order: each policy
+   * that runs adds its own and removes none, so stacked policies can only narrow what leaves.
+   * Empty (a shared frozen array) when none has any.
+   */
+  responseTransforms: readonly ResponseTransform[];
   /** Set by a step that replaced `request.query` (validation coercion): adapters then expose the new value. */
   queryReplaced: boolean;
   /** Set once the engine's `prepareHead` ran for this response. */
