@@ -7,7 +7,7 @@ import { ConfigError } from "../errors/security-error.js";
 import type { ProblemOptions } from "../errors/problem.js";
 import type { SecurityEventListener } from "../events/security-event.js";
 import { computeSecurityHeaders, type SecurityHeaders } from "../headers/security-headers.js";
-import { clientIpResolver, type ClientIpResolver } from "../request/client-ip.js";
+import { clientIpResolver, proxyPeerTrust, type ClientIpResolver } from "../request/client-ip.js";
 import { memoryStore } from "../store/memory-store.js";
 import type { SecurityStore } from "../store/store.js";
 import { contentTypeMatcher, type ContentTypeMatcher } from "../transport/content-type.js";
@@ -87,6 +87,8 @@ export interface ResolvedConfig {
   readonly trustIncomingRequestId: boolean;
   readonly requireHttps: boolean;
   readonly trustsProxy: boolean;
+  /** True when the peer that connected (`remoteAddress`) is a proxy `trustProxy` trusts. */
+  readonly trustsPeer: (remoteAddress: string | undefined) => boolean;
   readonly problem: ProblemOptions;
   readonly warn: Warn;
   /** The options as given (never mutated), for feature modules that resolve their own part. */
@@ -110,10 +112,14 @@ export function resolveConfig(given: BulwarkOptions = {}, extraShape: Shape = {}
   });
   const limits = resolveLimits(options.limits);
   let clientIp: ClientIpResolver = () => "unknown";
+  let trustsPeer: (remoteAddress: string | undefined) => boolean = () => false;
   let headers: SecurityHeaders = { set: [], remove: [] };
   let contentTypes: ContentTypeMatcher | undefined;
   for (const build of [
-    () => { clientIp = clientIpResolver(options.trustProxy, options.proxyHeader); },
+    () => {
+      clientIp = clientIpResolver(options.trustProxy, options.proxyHeader);
+      trustsPeer = proxyPeerTrust(options.trustProxy);
+    },
     () => { headers = computeSecurityHeaders(options.headers); },
     () => { contentTypes = contentTypeMatcher(limits.contentTypes); },
   ]) {
@@ -147,6 +153,7 @@ export function resolveConfig(given: BulwarkOptions = {}, extraShape: Shape = {}
     trustIncomingRequestId: options.requestId?.trustIncoming ?? true,
     requireHttps: options.requireHttps ?? false,
     trustsProxy: options.trustProxy !== undefined && options.trustProxy !== false && options.trustProxy !== 0,
+    trustsPeer,
     problem: { expose: options.expose ?? false, typeBase: options.problemTypeBase },
     warn,
     options,

@@ -240,7 +240,8 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
   function isHttps(request: SecurityRequest): boolean {
     if (request.encrypted) return true;
     const proto = request.headers["x-forwarded-proto"];
-    return config.trustsProxy && typeof proto === "string" && proto.split(",")[0]!.trim().toLowerCase() === "https";
+    // Believed only from a proxy `trustProxy` trusts, as the client IP is: anyone can send the header.
+    return typeof proto === "string" && config.trustsPeer(request.remoteAddress) && proto.split(",")[0]!.trim().toLowerCase() === "https";
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { ConfigError } from "../errors/security-error.js";
-import { clientIpResolver, normalizeIp } from "./client-ip.js";
+import { clientIpResolver, normalizeIp, proxyPeerTrust } from "./client-ip.js";
 
 describe("client IP", () => {
   it("ignores forwarding headers without trust", () => {
@@ -33,6 +33,28 @@ describe("client IP", () => {
     const forwarded = clientIpResolver(1, "forwarded");
     expect(forwarded("10.0.0.1", { "x-forwarded-for": "6.6.6.6", forwarded: "for=198.51.100.7" })).toBe("198.51.100.7");
     expect(forwarded("10.0.0.1", { "x-forwarded-for": "6.6.6.6" })).toBe("10.0.0.1");
+  });
+
+  it("reads an X-Forwarded-For entry that carries the client's port", () => {
+    const resolve = clientIpResolver(1);
+    expect(resolve("10.0.0.1", { "x-forwarded-for": "198.51.100.7:4711" })).toBe("198.51.100.7");
+    expect(resolve("10.0.0.1", { "x-forwarded-for": "[2001:db8:cafe::17]:4711" })).toBe("2001:db8:cafe::17");
+    expect(resolve("10.0.0.1", { "x-forwarded-for": "2001:db8:cafe::17" })).toBe("2001:db8:cafe::17");
+  });
+
+  it("trusts the connecting peer as a proxy exactly as the client-IP resolver does", () => {
+    expect(proxyPeerTrust(undefined)("10.0.0.1")).toBe(false);
+    expect(proxyPeerTrust(false)("10.0.0.1")).toBe(false);
+    expect(proxyPeerTrust(0)("10.0.0.1")).toBe(false);
+    expect(proxyPeerTrust(1)("10.0.0.1")).toBe(true);
+    expect(proxyPeerTrust(true)("203.0.113.5")).toBe(true);
+    const listed = proxyPeerTrust(["10.0.0.0/8", "2001:db8::/32"]);
+    expect(listed("10.1.2.3")).toBe(true);
+    expect(listed("::ffff:10.1.2.3")).toBe(true);
+    expect(listed("2001:db8::1")).toBe(true);
+    expect(listed("203.0.113.5")).toBe(false);
+    expect(listed(undefined)).toBe(false);
+    expect(listed("not-an-ip")).toBe(false);
   });
 
   it("refuses bad trust settings at startup", () => {

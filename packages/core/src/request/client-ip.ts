@@ -36,6 +36,22 @@ export function clientIpResolver(trust: TrustProxy | undefined, header: ProxyHea
   return chainResolver(matches, chainOf);
 }
 
+/**
+ * Compiles the `trustProxy` setting into the question "is the peer that connected one of my
+ * proxies?", the first hop the client-IP resolver asks too. Anything a proxy header says (the
+ * client chain, `X-Forwarded-Proto`) is believed only when it is.
+ */
+export function proxyPeerTrust(trust: TrustProxy | undefined): (remoteAddress: string | undefined) => boolean {
+  if (trust === undefined || trust === false || trust === 0) return () => false;
+  // `true` trusts every hop; a hop count of one or more trusts the first.
+  if (trust === true || typeof trust === "number") return (remote) => normalizeIp(remote) !== undefined;
+  const matches = addressMatcher(trust, "trustProxy");
+  return (remote) => {
+    const address = normalizeIp(remote);
+    return address !== undefined && matches(address);
+  };
+}
+
 function chainResolver(trusted: (address: string, hop: number) => boolean, chainOf: (headers: HeaderMap) => string[]): ClientIpResolver {
   return (remote, headers) => {
     const remoteAddress = normalizeIp(remote);
@@ -58,7 +74,8 @@ function xForwardedForChain(headers: HeaderMap): string[] {
   const xff = headers["x-forwarded-for"];
   const raw = Array.isArray(xff) ? xff.join(",") : xff;
   if (typeof raw !== "string" || raw.trim() === "") return [];
-  return raw.split(",").map((part) => part.trim()).reverse();
+  // Some proxies write the client's port too (`192.0.2.7:4711`, `[2001:db8::7]:4711`).
+  return raw.split(",").map((part) => stripPort(part.trim())).reverse();
 }
 
 /** The `for=` addresses of `Forwarded` (RFC 7239), nearest first. */
