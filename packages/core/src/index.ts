@@ -110,6 +110,7 @@ export {
   PAYLOAD_HEADERS,
   bulwarkHeaderNames,
   guardNodeResponse,
+  releaseNodeResponse,
   stripHandlerHeaders,
   writeNodeProblem,
   type HeaderHolder,

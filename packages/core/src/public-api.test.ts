@@ -9,7 +9,7 @@ describe("@bulwark/core public API", () => {
       "canonicalIdentifier", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
       "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "fromNodeRequest", "guardNodeResponse",
       "isSecurityError", "isSecurityErrorCode", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone",
-      "memoryStore", "parseBody", "readBody", "redisStore", "safeUrl", "stripHandlerHeaders", "toSecurityError",
+      "memoryStore", "parseBody", "readBody", "redisStore", "releaseNodeResponse", "safeUrl", "stripHandlerHeaders", "toSecurityError",
       "writeNodeProblem",
     ]);
   });

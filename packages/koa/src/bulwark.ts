@@ -16,7 +16,7 @@ import {
   type SecurityContext,
 } from "@bulwark/core";
 import { sinkFor, toSecurityRequest, writeProblem, type KoaContext, type RequestWithBody } from "./request-mapping.js";
-import { finishResponse, onLateError } from "./response-phase.js";
+import { filterJsonBody, finishResponse, onLateError } from "./response-phase.js";
 
 declare module "koa" {
   interface DefaultState {
@@ -84,7 +84,8 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
     const state = engine.start(toSecurityRequest(ctx), sinkFor(ctx));
     ctx[STATE] = state;
     (ctx.state as { bulwark?: SecurityContext }).bulwark = state.context;
-    guardNodeResponse(engine, ctx.res, state);
+    // Koa starts every response at 404: a handler answering on ctx.res itself may leave it there.
+    guardNodeResponse(engine, ctx.res, state, ctx.res.statusCode);
     ctx.onerror = bulwarkOnError;
     try {
       const request = ctx.request as RequestWithBody;
@@ -131,9 +132,9 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
         state.request.params = params;
         state.request.body = body;
         const pending = guard.run(state);
-        if (pending !== undefined) return afterGuard(pending, routed, state, params, body, next);
+        if (pending !== undefined) return afterGuard(pending, ctx, state, params, body, next);
         syncBack(routed, state, params, body);
-        return next();
+        return state.responseTransforms.length === 0 ? next() : nextThenFilter(ctx, state, next);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -141,10 +142,20 @@ export function koaAdapter(engine: Engine): BulwarkKoa {
   }
 
   /** The rest of a route guard whose policy waits (a Redis limit, an async check). */
-  async function afterGuard(pending: Promise<void>, ctx: RoutedContext, state: RequestState, params: Readonly<Record<string, string>>, body: unknown, next: Next): Promise<void> {
+  async function afterGuard(pending: Promise<void>, ctx: KoaContext, state: RequestState, params: Readonly<Record<string, string>>, body: unknown, next: Next): Promise<void> {
     await pending;
-    syncBack(ctx, state, params, body);
+    syncBack(ctx as unknown as RoutedContext, state, params, body);
     await next();
+    filterJsonBody(engine, ctx, state);
+  }
+
+  /**
+   * The handler, then its JSON body through the policies' response transforms, before anything
+   * upstream (a pretty-printer, compression) turns it into text the global layer could not filter.
+   */
+  async function nextThenFilter(ctx: KoaContext, state: RequestState, next: Next): Promise<void> {
+    await next();
+    filterJsonBody(engine, ctx, state);
   }
 
   /** Puts values the policy replaced (validated, coerced, stripped) where Koa users read them. */

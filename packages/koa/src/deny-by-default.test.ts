@@ -32,6 +32,22 @@ const ANSWERS: Record<string, { status: number; handler: Koa.Middleware }> = {
       ctx.res.end(SECRET);
     },
   },
+  // Koa starts every response at 404; a handler writing ctx.res itself may leave that in place.
+  "ctx.respond = false piping into ctx.res without a status": {
+    status: 404,
+    handler: (ctx) => {
+      ctx.respond = false;
+      ctx.res.setHeader("content-type", "text/csv");
+      Readable.from(["id,card\n", `1,${SECRET}\n`]).pipe(ctx.res);
+    },
+  },
+  "ctx.respond = false ending ctx.res without a status": {
+    status: 404,
+    handler: (ctx) => {
+      ctx.respond = false;
+      ctx.res.end(`card ${SECRET}`);
+    },
+  },
   "ctx.respond = false writing ctx.res later": {
     status: 200,
     handler: (ctx) => {

@@ -1,9 +1,11 @@
 /**
- * The response phase on Koa, once the downstream middleware has returned: unmatched routes and
- * status-only errors become problems, deny by default replaces whatever an unguarded route set,
- * and a JSON body goes through the response transforms of the route policies that ran.
+ * The response phase on Koa. A route guard filters the handler's JSON body as soon as the handler
+ * returns, before any middleware between it and the global layer serializes or compresses it.
+ * Once the downstream middleware has returned, the global layer turns unmatched routes and
+ * status-only errors into problems, replaces whatever an unguarded route set (deny by default),
+ * and filters a JSON body no route guard has filtered.
  */
-import { writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
+import { releaseNodeResponse, writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
 import { writeProblem, type KoaContext } from "./request-mapping.js";
 
 /** A status-only answer (a 404 from no route, a 405 from `allowedMethods()`), told by status alone. */
@@ -34,6 +36,23 @@ function isEmptyBody(body: unknown): boolean {
   return (typeof body === "string" || Buffer.isBuffer(body)) && body.length === 0;
 }
 
+/** Where a route guard leaves the body it filtered, so that nothing filters that body twice. */
+const FILTERED = Symbol("bulwark.koa.filteredBody");
+
+type Filtered = KoaContext & { [FILTERED]?: unknown };
+
+/**
+ * Puts `ctx.body` through the response transforms of the route policies that ran, when it is a
+ * JSON body no route guard has filtered yet.
+ */
+export function filterJsonBody(engine: Engine, ctx: KoaContext, state: RequestState): void {
+  const body = ctx.body;
+  if (state.responseTransforms.length === 0 || !isJsonBody(body) || (ctx as Filtered)[FILTERED] === body) return;
+  const filtered = engine.respond(state, body);
+  replaceJsonBody(ctx, filtered);
+  (ctx as Filtered)[FILTERED] = filtered;
+}
+
 /** Applies the response phase to `ctx` after the app has answered (Koa has not written yet). */
 export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestState): void {
   // Bypassed or already-sent responses are judged when their head is written (guardNodeResponse).
@@ -48,9 +67,9 @@ export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestSt
     writeProblem(ctx, denial, engine);
     return;
   }
-  if (state.responseTransforms.length > 0 && isJsonBody(ctx.body)) {
-    replaceJsonBody(ctx, engine.respond(state, ctx.body));
-  }
+  filterJsonBody(engine, ctx, state);
+  // Judged here: when Koa writes the head, the guard has nothing left to decide.
+  releaseNodeResponse(ctx.res);
 }
 
 /**

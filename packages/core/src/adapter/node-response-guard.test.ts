@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createEngine, type Engine } from "../pipeline/engine.js";
 import { FEATURES } from "../pipeline/features.js";
 import { fromNodeRequest } from "./node-request.js";
-import { guardNodeResponse } from "./node-response-guard.js";
+import { guardNodeResponse, releaseNodeResponse } from "./node-response-guard.js";
 import { NodeResponseSink } from "./node-response-sink.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -139,5 +139,45 @@ describe("guardNodeResponse", () => {
     expect(answer).toMatchObject({ status: 202, body: "as written" });
     expect(answer.headers["x-own"]).toBe("kept");
     expect(answer.headers["x-request-id"]).toBeUndefined();
+  });
+
+  it("judges a head left at the framework's preset status as a success, not an error", async () => {
+    handler = (req, res) => {
+      res.statusCode = 404; // what Koa puts on every response before any middleware runs
+      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
+      guardNodeResponse(engine, res, state, 404);
+      res.end(JSON.stringify({ secret: "data" }));
+    };
+    const answer = await get();
+    expect(answer.status).toBe(403);
+    expect(answer.body).not.toContain("secret");
+  });
+
+  it("does not judge again a response the adapter released, and still prepares its head", async () => {
+    handler = (req, res) => {
+      res.statusCode = 404;
+      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
+      guardNodeResponse(engine, res, state, 404);
+      releaseNodeResponse(res);
+      res.end("not found");
+    };
+    const answer = await get();
+    expect(answer).toMatchObject({ status: 404, body: "not found" });
+    expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
+  });
+
+  it("releases a guard that wraps the response's own methods too", async () => {
+    handler = (req, res) => {
+      // An earlier middleware's own wrapper sits in front of the shared ones.
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => end(...args)) as ServerResponse["end"];
+      res.statusCode = 404;
+      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
+      guardNodeResponse(engine, res, state, 404);
+      releaseNodeResponse(res);
+      res.end("not found");
+    };
+    const answer = await get();
+    expect(answer).toMatchObject({ status: 404, body: "not found" });
   });
 });

@@ -54,6 +54,13 @@ interface Guard {
   replacement: string | undefined;
   /** Set when an unguarded answer went out as declaring no payload: whatever follows is dropped. */
   bodyless: boolean;
+  /**
+   * The status the framework put on the response before any handler ran (Koa's 404), or 0. A head
+   * going out with it was not chosen by anyone: it is judged as a success, not as an error.
+   */
+  readonly presetStatus: number;
+  /** Set when the adapter has judged the response itself ({@link releaseNodeResponse}). */
+  judged: boolean;
 }
 
 /** True when `chunk`, the first argument of `end`, sends nothing (it may be the callback). */
@@ -85,7 +92,10 @@ function decide(res: ServerResponse, guard: Guard, status: number, bodyless: boo
   if (guard.decided) return;
   guard.decided = true;
   guard.engine.prepareHead(guard.state);
-  const problem = guard.engine.unguarded(guard.state, status, bodyless);
+  if (guard.judged) return;
+  // A handler that writes the response itself may leave the framework's preset status in place
+  // (Koa's 404): that is no error answer, and errors are all that pass on an unguarded route.
+  const problem = guard.engine.unguarded(guard.state, status === guard.presetStatus ? 200 : status, bodyless);
   if (problem === undefined) {
     // An unguarded answer whose head declared `Content-Length: 0` (a CORS preflight is let through
     // on it) stays empty: Node would send whatever the handler writes after it all the same.
@@ -128,8 +138,10 @@ function endGuarded(res: ServerResponse, guard: Guard, args: unknown[]): unknown
 }
 
 const GUARD = Symbol("bulwark.responseGuard");
+/** Where a guard that wraps the response's own methods is kept (the shared wrappers must not see it). */
+const OWN_GUARD = Symbol("bulwark.ownResponseGuard");
 
-type GuardedResponse = ServerResponse & { [GUARD]?: Guard };
+type GuardedResponse = ServerResponse & { [GUARD]?: Guard; [OWN_GUARD]?: Guard };
 
 /** Node's methods (or whatever wrapped them before), as found when the wrappers went in. */
 let inner: { readonly writeHead: Writer; readonly write: Writer; readonly end: Writer } | undefined;
@@ -167,13 +179,17 @@ function wrapPrototype(): NonNullable<typeof inner> {
   return inner;
 }
 
-/** Wraps `res` so that the engine decides, when the head goes out, whether the payload may follow. */
-export function guardNodeResponse(engine: Engine, res: ServerResponse, state: RequestState): void {
+/**
+ * Wraps `res` so that the engine decides, when the head goes out, whether the payload may follow.
+ * `presetStatus`: the status the framework set before any handler ran and that a handler writing
+ * `res` itself may leave in place (Koa's 404); a head going out with it is judged as a success.
+ */
+export function guardNodeResponse(engine: Engine, res: ServerResponse, state: RequestState, presetStatus = 0): void {
   const methods = wrapPrototype();
   const guarded = res as GuardedResponse;
   const reachesWrappers = res.writeHead === (bulwarkWriteHead as unknown) && res.write === (bulwarkWrite as unknown) && res.end === (bulwarkEnd as unknown);
   if (reachesWrappers && guarded[GUARD] === undefined) {
-    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined, bodyless: false };
+    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined, bodyless: false, presetStatus, judged: false };
     return;
   }
   // Something sits in front of the shared wrappers (an earlier middleware's own wrappers, another
@@ -188,7 +204,10 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
     decided: false,
     replacement: undefined,
     bodyless: false,
+    presetStatus,
+    judged: false,
   };
+  guarded[OWN_GUARD] = guard;
   res.writeHead = function bulwarkWriteHeadOwn(this: ServerResponse, ...args: unknown[]) {
     return writeHeadGuarded(this, guard, args);
   } as ServerResponse["writeHead"];
@@ -198,6 +217,17 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
   res.end = function bulwarkEndOwn(this: ServerResponse, ...args: unknown[]) {
     return endGuarded(this, guard, args);
   } as ServerResponse["end"];
+}
+
+/**
+ * Tells the guard of `res` that the adapter has judged the response (a problem of Bulwark's, or an
+ * answer the engine's `unguarded` let through): when its head goes out, deny by default does not
+ * judge it again, whatever its status. The head is still prepared.
+ */
+export function releaseNodeResponse(res: ServerResponse): void {
+  const guarded = res as GuardedResponse;
+  const guard = guarded[GUARD] ?? guarded[OWN_GUARD];
+  if (guard !== undefined) guard.judged = true;
 }
 
 /** Writes a problem on a raw Node response, without any header the handler had set. */
@@ -211,5 +241,6 @@ export function writeNodeProblem(res: ServerResponse, problem: { status: number;
   res.statusCode = problem.status;
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res.setHeader("content-length", Buffer.byteLength(payload));
+  releaseNodeResponse(res);
   res.end(payload);
 }
