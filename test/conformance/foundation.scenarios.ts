@@ -118,6 +118,16 @@ export const FOUNDATION_SCENARIOS: readonly Scenario[] = [
     expect: { status: 413, code: "BODY_TOO_LARGE" },
   },
   {
+    name: "a route's lower body limit counts the bytes received, not the parsed value (chunked, padded)",
+    request: { method: "POST", path: "/small", headers: { ...json, "transfer-encoding": "chunked" }, body: `{"note":"x"${" ".repeat(200)}}` },
+    expect: { status: 413, code: "BODY_TOO_LARGE" },
+  },
+  {
+    name: "a chunked body within a route's lower body limit reaches the handler",
+    request: { method: "POST", path: "/small", headers: { ...json, "transfer-encoding": "chunked" }, body: '{"note":"x"}' },
+    expect: { status: 200, body: (b) => expect(b).toEqual({ received: { note: "x" } }) },
+  },
+  {
     name: "a query within a route's lower limits reaches the handler",
     request: { method: "GET", path: "/tight?a=1&b=short" },
     expect: { status: 200, body: (b) => expect(b).toEqual({ query: { a: "1", b: "short" } }) },

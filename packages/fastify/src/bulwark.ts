@@ -184,6 +184,7 @@ async function bulwarkPlugin(fastify: FastifyInstance, options: BulwarkFastifyOp
       return done(error as Error, undefined);
     }
     slot.ownBody = true;
+    slot.state.bodyBytes = (body as Buffer).length;
     done(null, value);
   }
   fastify.addContentTypeParser("application/json", parserOptions, bulwarkBodyParser);

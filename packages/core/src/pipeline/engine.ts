@@ -188,6 +188,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
       queryReplaced: false,
       headPrepared: false,
       bodyFormat: undefined,
+      bodyBytes: undefined,
       extras: new Map(),
     };
   }
@@ -217,6 +218,7 @@ export function createEngine(options: BulwarkOptions | undefined, features: read
     if (limited !== undefined) await limited;
     if (body.kind === "stream" && state.bodyFormat !== undefined) {
       const bytes = await body.read(limits.bodyBytes);
+      state.bodyBytes = bytes.byteLength;
       state.request.body = parseBody(bytes, state.bodyFormat, limits);
     } else {
       takeParsedBody(state.request, body);

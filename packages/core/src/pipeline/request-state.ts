@@ -35,6 +35,8 @@ export interface RequestState {
   headPrepared: boolean;
   /** The body format announced by the request, when it has a body. */
   bodyFormat: BodyFormat | undefined;
+  /** How many bytes the body had as received, when Bulwark read it (not when the app's own parser did). */
+  bodyBytes: number | undefined;
   /** Per-request values other modules attach (keyed by module). */
   readonly extras: Map<symbol, unknown>;
 }

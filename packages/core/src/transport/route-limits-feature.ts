@@ -46,6 +46,8 @@ export const routeLimitsFeature: Feature = {
             if (checksQuery) checkQuery(state, routeLimits);
             const declared = Number(state.request.headers["content-length"]);
             if (declared > routeLimits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
+            // The bytes received when Bulwark read the body (chunked bodies declare no length).
+            if (state.bodyBytes !== undefined && state.bodyBytes > routeLimits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
             const body = state.request.body;
             if (body instanceof Uint8Array) {
               if (body.byteLength > routeLimits.bodyBytes) throw new SecurityError("BODY_TOO_LARGE");
