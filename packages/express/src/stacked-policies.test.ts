@@ -49,4 +49,16 @@ describe("stacked route policies on Express", () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: "u1", email: "alice@example.com" });
   });
+
+  it("applies the global masks once, however many stacked policies ran", async () => {
+    const app = express();
+    // The mask marks each application, so that masks applied twice would show.
+    const { secure, errors } = bulwark({ mask: { name: (value: unknown) => `${String(value)}!` } });
+    app.use(secure());
+    app.get("/twice", secure({ public: true }), secure({ public: true, rateLimit: { points: 100, duration: 60 } }), (_req, res) => void res.json(USER));
+    app.use(errors());
+    const res = await request(app).get("/twice");
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe("Alice!");
+  });
 });

@@ -26,6 +26,24 @@ describe("copyClaims", () => {
     );
   });
 
+  it("freezes nested claim values, which a cached token shares between requests", () => {
+    fc.assert(
+      fc.property(claimsSet, (claims) => {
+        const copy = copyClaims(claims);
+        const pending: unknown[] = Object.values(copy);
+        while (pending.length > 0) {
+          const value = pending.pop();
+          if (typeof value !== "object" || value === null) continue;
+          expect(Object.isFrozen(value)).toBe(true);
+          pending.push(...Object.values(value));
+        }
+      }),
+    );
+    const copy = copyClaims({ realm_access: { roles: ["user"] } }) as { realm_access: { roles: string[] } };
+    expect(() => copy.realm_access.roles.push("admin")).toThrow(TypeError);
+    expect(copy.realm_access.roles).toEqual(["user"]);
+  });
+
   it("stores a __proto__ claim as an own value, never as the copy's prototype", () => {
     const claims = JSON.parse('{"sub":"u","__proto__":{"isAdmin":true}}') as Record<string, unknown>;
     const copy = copyClaims(claims) as Record<string, unknown>;

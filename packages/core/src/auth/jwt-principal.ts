@@ -85,7 +85,21 @@ export function copyClaims(claims: Readonly<Record<string, unknown>>): Readonly<
   // with no prototype a "__proto__" claim is stored as an own property like any other.
   const copy = Object.setPrototypeOf({}, null) as Record<string, unknown>;
   for (const name of Object.keys(claims)) copy[name] = claims[name];
+  // Nested values too: a cached token's claims are shared by every request that presents it, so a
+  // handler changing `claims.realm_access.roles` must not change what the next request sees.
+  freezeNested(Object.values(copy));
   return Object.freeze(copy);
+}
+
+/** Freezes every object and array under `values` (the verified payload's own, fresh from parsing). */
+function freezeNested(values: unknown[]): void {
+  const pending = values;
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null || Object.isFrozen(value)) continue;
+    Object.freeze(value);
+    pending.push(...Object.values(value));
+  }
 }
 
 /** Builds the principal of a verified token; throws {@link TokenRejection} for a malformed claim. */

@@ -19,6 +19,9 @@ export const outputFeature: Feature = {
   setup({ config }) {
     const global = (config.options as { mask?: MaskRules }).mask;
     const globalMasker = global === undefined ? undefined : createMasker(global);
+    // One function for every policy that only has the global masks: policies stacked on one
+    // request then share it, and it runs once, however many of them ran.
+    const globalRespond = globalMasker === undefined ? undefined : (payload: unknown) => globalMasker(payload);
     return {
       compile(policy, problems) {
         const response: unknown = policy.response;
@@ -30,8 +33,8 @@ export const outputFeature: Feature = {
             return undefined;
           }
         }
-        const masker = route === undefined ? globalMasker : createMasker({ ...(global ?? {}), ...(route as MaskRules) });
-        if (masker === undefined) return undefined;
+        if (route === undefined) return globalRespond === undefined ? undefined : { stage: MASK_STAGE, respond: globalRespond };
+        const masker = createMasker({ ...(global ?? {}), ...(route as MaskRules) });
         return { stage: MASK_STAGE, respond: (payload) => masker(payload) };
       },
     };
