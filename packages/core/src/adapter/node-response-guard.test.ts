@@ -37,9 +37,9 @@ async function get(path = "/"): Promise<{ status: number; body: string; headers:
 }
 
 /** Starts the engine's request and guards the response, as an adapter does. */
-function guard(engine: Engine, req: IncomingMessage, res: ServerResponse, routeRan: boolean): void {
+function guard(engine: Engine, req: IncomingMessage, res: ServerResponse, routeRan: boolean, presetStatus?: number): void {
   const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
-  guardNodeResponse(engine, res, state);
+  guardNodeResponse(engine, res, state, presetStatus);
   state.guarded = routeRan;
 }
 
@@ -144,8 +144,7 @@ describe("guardNodeResponse", () => {
   it("judges a head left at the framework's preset status as a success, not an error", async () => {
     handler = (req, res) => {
       res.statusCode = 404; // what Koa puts on every response before any middleware runs
-      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
-      guardNodeResponse(engine, res, state, 404);
+      guard(engine, req, res, false, 404);
       res.end(JSON.stringify({ secret: "data" }));
     };
     const answer = await get();
@@ -156,8 +155,7 @@ describe("guardNodeResponse", () => {
   it("does not judge again a response the adapter released, and still prepares its head", async () => {
     handler = (req, res) => {
       res.statusCode = 404;
-      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
-      guardNodeResponse(engine, res, state, 404);
+      guard(engine, req, res, false, 404);
       releaseNodeResponse(res);
       res.end("not found");
     };
@@ -172,8 +170,7 @@ describe("guardNodeResponse", () => {
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
       res.end = ((...args: unknown[]) => end(...args)) as ServerResponse["end"];
       res.statusCode = 404;
-      const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
-      guardNodeResponse(engine, res, state, 404);
+      guard(engine, req, res, false, 404);
       releaseNodeResponse(res);
       res.end("not found");
     };

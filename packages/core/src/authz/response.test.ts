@@ -9,6 +9,7 @@ import { filterResponse } from "./response-filter.js";
 import { deepFreeze, isAllowedPath, propertyPaths } from "./test-support/field-paths.js";
 import { testOnlyAuthenticator, TEST_USER_HEADER } from "./test-support/test-authenticator.js";
 import { serve, type TestServer } from "./test-support/test-server.js";
+import { Entity, asEntities } from "./test-support/entities.js";
 
 /** A full database row, as an ORM would hand it over, with what must never leave. */
 function userRow(id: number) {
@@ -204,20 +205,6 @@ describe("response filter properties (fast-check)", () => {
     );
   });
 });
-
-/** A class instance holding `fields` as its own enumerable properties (as an ORM entity or a DTO does). */
-class Entity {
-  constructor(fields: Record<string, unknown>) {
-    for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-}
-
-/** `value` with every plain object, at any depth, turned into an {@link Entity}. */
-function asEntities(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asEntities);
-  if (value === null || typeof value !== "object") return value;
-  return new Entity(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asEntities(v)])));
-}
 
 describe("response filter on class instances and toJSON", () => {
   const tree = compileFieldTree(["id", "owner.id", "list.id"], "fields", [])!;

@@ -6,6 +6,7 @@ import type { SecurityEvent } from "../events/security-event.js";
 import { startApp, type TestApp } from "../validation/test-support/express-app.js";
 import { createMasker, maskCard, maskEmail, maskIban, maskPhone } from "./mask.js";
 import { maskEvents } from "./mask-events.js";
+import { Entity, asEntities } from "../authz/test-support/entities.js";
 
 describe("built-in masks", () => {
   it("masks e-mail addresses, phone numbers, cards and IBANs", () => {
@@ -146,20 +147,6 @@ describe("maskEvents", () => {
     expect(() => maskEvents({ ip: "redact" }, undefined as never)).toThrow(ConfigError);
   });
 });
-
-/** A class instance holding `fields` as its own enumerable properties (as an ORM entity or a DTO does). */
-class Entity {
-  constructor(fields: Record<string, unknown>) {
-    for (const [key, value] of Object.entries(fields)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-}
-
-/** `value` with every plain object, at any depth, turned into an {@link Entity}. */
-function asEntities(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asEntities);
-  if (value === null || typeof value !== "object") return value;
-  return new Entity(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asEntities(v)])));
-}
 
 // Regression: masks skipped any object whose prototype was not Object.prototype (and that had no
 // toJSON), although JSON.stringify sends its own fields: ORM entities and DTO classes left unmasked.
