@@ -36,6 +36,14 @@ async function get(path = "/"): Promise<{ status: number; body: string; headers:
   });
 }
 
+/** Asks once and expects deny by default's 403, without the handler's data; returns the answer. */
+async function expectRefused(): Promise<Awaited<ReturnType<typeof get>>> {
+  const answer = await get();
+  expect(answer.status).toBe(403);
+  expect(answer.body).not.toContain("secret");
+  return answer;
+}
+
 /** Starts the engine's request and guards the response, as an adapter does. */
 function guard(engine: Engine, req: IncomingMessage, res: ServerResponse, routeRan: boolean, presetStatus?: number): void {
   const state = engine.start(fromNodeRequest(req), new NodeResponseSink(res));
@@ -64,9 +72,7 @@ describe("guardNodeResponse", () => {
       res.setHeader("x-secret", "handler metadata");
       res.end(JSON.stringify({ secret: "data" }));
     };
-    const answer = await get();
-    expect(answer.status).toBe(403);
-    expect(answer.body).not.toContain("secret");
+    const answer = await expectRefused();
     expect(answer.headers["x-secret"]).toBeUndefined();
     expect(JSON.parse(answer.body)).toMatchObject({ status: 403 });
   });
@@ -123,9 +129,7 @@ describe("guardNodeResponse", () => {
       guard(engine, req, res, false);
       res.end(JSON.stringify({ secret: "data" }));
     };
-    const answer = await get();
-    expect(answer.status).toBe(403);
-    expect(answer.body).not.toContain("secret");
+    await expectRefused();
   });
 
   it("leaves a response no engine guarded as Node writes it", async () => {
@@ -147,9 +151,7 @@ describe("guardNodeResponse", () => {
       guard(engine, req, res, false, 404);
       res.end(JSON.stringify({ secret: "data" }));
     };
-    const answer = await get();
-    expect(answer.status).toBe(403);
-    expect(answer.body).not.toContain("secret");
+    await expectRefused();
   });
 
   it("does not judge again a response the adapter released, and still prepares its head", async () => {
