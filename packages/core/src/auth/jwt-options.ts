@@ -155,6 +155,12 @@ export function resolveJwtOptions(options: unknown): { resolved: ResolvedJwtOpti
   if (given.audience === undefined) {
     problems.push("audience is required: the aud this API expects, e.g. audience: \"orders-api\" (or audience: false to accept any audience).");
   }
+  if (given.issuer === false) {
+    warnings.push({ code: "BULWARK_JWT_ANY_ISSUER", message: "Bulwark: jwt({ issuer: false }) accepts tokens from any issuer the keys verify. Give the expected iss, e.g. issuer: \"https://id.example.com/\"." });
+  }
+  if (given.audience === false) {
+    warnings.push({ code: "BULWARK_JWT_ANY_AUDIENCE", message: "Bulwark: jwt({ audience: false }) accepts tokens issued for any API, so a token your identity provider issued for another service works here too. Give this API's audience, e.g. audience: \"orders-api\"." });
+  }
   const requireExp = given.requireExp !== false;
   if (!requireExp) {
     warnings.push({ code: "BULWARK_JWT_EXP_NOT_REQUIRED", message: "Bulwark: jwt({ requireExp: false }) accepts tokens without exp, which never expire. Have the issuer set exp and remove requireExp." });

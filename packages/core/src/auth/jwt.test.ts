@@ -323,6 +323,10 @@ describe("jwt(): claim checks", () => {
     expect((await call(app, await sign(secret, "HS256", claimsAt(nowSeconds())))).status).toBe(200);
     const open = appWith({ issuer: false, audience: false }).app;
     expect((await call(open, await sign(secret, "HS256", { ...claimsAt(nowSeconds()), iss: "other", aud: "other" }))).status).toBe(200);
+    const warnings: string[] = [];
+    const config = resolveConfig({ authenticate: [jwt({ ...base, algorithms: ["HS256"], secret, issuer: false, audience: false })] });
+    authenticationFeature.setup({ config: { ...config, warn: (code) => { warnings.push(code); } }, emit: () => undefined }, []);
+    expect(warnings).toEqual(["BULWARK_JWT_ANY_ISSUER", "BULWARK_JWT_ANY_AUDIENCE"]);
   });
 });
 
