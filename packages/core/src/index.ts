@@ -110,7 +110,7 @@ export {
   PAYLOAD_HEADERS,
   bulwarkHeaderNames,
   guardNodeResponse,
-  releaseNodeResponse,
+  confirmNodeStatus,
   stripHandlerHeaders,
   writeNodeProblem,
   type HeaderHolder,

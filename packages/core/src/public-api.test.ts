@@ -6,10 +6,10 @@ describe("@bulwark/core public API", () => {
     expect(Object.keys(core).sort()).toEqual([
       "CODES", "ConfigError", "DEFAULT_BOLA", "DEFAULT_LIMITS", "DEFAULT_VALIDATION", "FEATURES", "NodeRequestBody", "NodeResponseSink", "PAYLOAD_HEADERS",
       "PROBLEM_CONTENT_TYPE", "ResponseValidationError", "SecurityError", "apiKey", "bulwarkHeaderNames",
-      "canonicalIdentifier", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
+      "canonicalIdentifier", "confirmNodeStatus", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
       "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "fromNodeRequest", "guardNodeResponse",
       "isSecurityError", "isSecurityErrorCode", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone",
-      "memoryStore", "parseBody", "readBody", "redisStore", "releaseNodeResponse", "safeUrl", "stripHandlerHeaders", "toSecurityError",
+      "memoryStore", "parseBody", "readBody", "redisStore", "safeUrl", "stripHandlerHeaders", "toSecurityError",
       "writeNodeProblem",
     ]);
   });

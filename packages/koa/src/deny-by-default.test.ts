@@ -129,3 +129,33 @@ describe("Koa deny by default", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
   });
 });
+
+describe("Koa deny by default with a middleware above the global layer", () => {
+  let served: Served;
+
+  beforeAll(async () => {
+    const { secure } = bulwark();
+    const app = new Koa();
+    // A soft-404 page mounted first: it turns a 404 into a 200 after Bulwark's layer has returned.
+    app.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 404) ctx.status = 200;
+    });
+    app.use(secure());
+    const router = new Router();
+    router.get("/open/not-found", (ctx) => {
+      ctx.status = 404;
+      ctx.body = { card: SECRET };
+    });
+    app.use(router.routes());
+    served = await serve(app);
+  });
+
+  afterAll(() => served.close());
+
+  it("judges the head by the status that goes out, not the one the global layer saw", async () => {
+    const res = await served.http.get("/open/not-found");
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(SECRET);
+  });
+});

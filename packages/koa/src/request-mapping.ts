@@ -6,7 +6,7 @@ import type { ParameterizedContext } from "koa";
 import {
   NodeResponseSink,
   fromNodeRequest,
-  releaseNodeResponse,
+  confirmNodeStatus,
   writeNodeProblem,
   type Engine,
   stripHandlerHeaders,
@@ -63,5 +63,5 @@ export function writeProblem(ctx: KoaContext, problem: ProblemResponse, engine: 
   ctx.set({ ...problem.headers });
   ctx.status = problem.status;
   ctx.body = JSON.stringify(problem.body);
-  releaseNodeResponse(ctx.res);
+  confirmNodeStatus(ctx.res);
 }

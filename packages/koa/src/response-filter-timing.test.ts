@@ -18,13 +18,18 @@ describe("Koa response filtering before the app's own middleware serializes", ()
 
   beforeAll(async () => {
     // The name mask marks each application, so that a body filtered twice would show it.
-    const { secure } = bulwark({ mask: { email: "email", name: (value: unknown) => `${String(value)}!` } });
+    const { secure } = bulwark({ mask: { email: "email", name: (value: unknown) => `${String(value)}!` }, onError: () => undefined });
     const app = new Koa();
     app.use(secure());
     // A pretty-printer as koa-json does it: the body is text by the time the global layer sees it.
     app.use(async (ctx, next) => {
       await next();
       if (ctx.path.startsWith("/pretty") && typeof ctx.body === "object" && ctx.body !== null) ctx.body = JSON.stringify(ctx.body, null, 2);
+    });
+    // A middleware adding a field to the filtered body in place: refused, not sent unfiltered.
+    app.use(async (ctx, next) => {
+      await next();
+      if (ctx.path.startsWith("/in-place")) (ctx.body as Record<string, unknown>).ownerEmail = "owner@example.com";
     });
     // An envelope built from the filtered body: the app's own object, filtered again only if new.
     app.use(async (ctx, next) => {
@@ -41,6 +46,7 @@ describe("Koa response filtering before the app's own middleware serializes", ()
       ctx.body = [USER, USER];
     });
     router.get("/same", secure(ALLOWLIST), (ctx) => void (ctx.body = USER));
+    router.get("/in-place", secure(ALLOWLIST), (ctx) => void (ctx.body = USER));
     app.use(router.routes());
     served = await serve(app);
   });
@@ -70,5 +76,12 @@ describe("Koa response filtering before the app's own middleware serializes", ()
     expect(res.status).toBe(200);
     expect(wrapped).toBe(before + 1);
     expect(res.body).toEqual({ id: "u1", name: "Alice!", email: expect.stringMatching(/^a\*+@example\.com$/) });
+  });
+
+  it("keeps the filtered body read-only, so a field added to it in place never goes out", async () => {
+    const res = await served.http.get("/in-place");
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain("owner@example.com");
+    expect(res.text).not.toContain("passwordHash");
   });
 });

@@ -5,7 +5,7 @@
  * status-only errors into problems, replaces whatever an unguarded route set (deny by default),
  * and filters a JSON body no route guard has filtered.
  */
-import { releaseNodeResponse, writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
+import { confirmNodeStatus, writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
 import { writeProblem, type KoaContext } from "./request-mapping.js";
 
 /** A status-only answer (a 404 from no route, a 405 from `allowedMethods()`), told by status alone. */
@@ -49,6 +49,9 @@ export function filterJsonBody(engine: Engine, ctx: KoaContext, state: RequestSt
   const body = ctx.body;
   if (state.responseTransforms.length === 0 || !isJsonBody(body) || (ctx as Filtered)[FILTERED] === body) return;
   const filtered = engine.respond(state, body);
+  // The copy the transforms built is read-only from here: a middleware above the route that added
+  // a field to it in place would send that field unfiltered, since this body is not filtered again.
+  if (filtered !== body && typeof filtered === "object" && filtered !== null) Object.freeze(filtered);
   replaceJsonBody(ctx, filtered);
   (ctx as Filtered)[FILTERED] = filtered;
 }
@@ -68,8 +71,9 @@ export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestSt
     return;
   }
   filterJsonBody(engine, ctx, state);
-  // Judged here: when Koa writes the head, the guard has nothing left to decide.
-  releaseNodeResponse(ctx.res);
+  // Whatever the status now, Koa or the handler chose it: the guard judges the head by it (again,
+  // should a middleware above the global layer change it on the way out).
+  confirmNodeStatus(ctx.res);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createEngine, type Engine } from "../pipeline/engine.js";
 import { FEATURES } from "../pipeline/features.js";
 import { fromNodeRequest } from "./node-request.js";
-import { guardNodeResponse, releaseNodeResponse } from "./node-response-guard.js";
+import { guardNodeResponse, confirmNodeStatus } from "./node-response-guard.js";
 import { NodeResponseSink } from "./node-response-sink.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -154,11 +154,11 @@ describe("guardNodeResponse", () => {
     await expectRefused();
   });
 
-  it("does not judge again a response the adapter released, and still prepares its head", async () => {
+  it("lets a confirmed status equal to the preset pass as the error it is, and prepares the head", async () => {
     handler = (req, res) => {
       res.statusCode = 404;
       guard(engine, req, res, false, 404);
-      releaseNodeResponse(res);
+      confirmNodeStatus(res);
       res.end("not found");
     };
     const answer = await get();
@@ -166,17 +166,28 @@ describe("guardNodeResponse", () => {
     expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
   });
 
-  it("releases a guard that wraps the response's own methods too", async () => {
+  it("confirms the status to a guard that wraps the response's own methods too", async () => {
     handler = (req, res) => {
       // An earlier middleware's own wrapper sits in front of the shared ones.
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
       res.end = ((...args: unknown[]) => end(...args)) as ServerResponse["end"];
       res.statusCode = 404;
       guard(engine, req, res, false, 404);
-      releaseNodeResponse(res);
+      confirmNodeStatus(res);
       res.end("not found");
     };
     const answer = await get();
     expect(answer).toMatchObject({ status: 404, body: "not found" });
+  });
+
+  it("still judges a confirmed response whose status turns into a success on the way out", async () => {
+    handler = (req, res) => {
+      res.statusCode = 404;
+      guard(engine, req, res, false, 404);
+      confirmNodeStatus(res);
+      res.statusCode = 200; // a middleware above the adapter's layer turning a 404 into a page
+      res.end(JSON.stringify({ secret: "data" }));
+    };
+    await expectRefused();
   });
 });

@@ -59,8 +59,8 @@ interface Guard {
    * going out with it was not chosen by anyone: it is judged as a success, not as an error.
    */
   readonly presetStatus: number;
-  /** Set when the adapter has judged the response itself ({@link releaseNodeResponse}). */
-  judged: boolean;
+  /** Set when the status is someone's choice, even if it equals the preset ({@link confirmNodeStatus}). */
+  statusChosen: boolean;
 }
 
 /** True when `chunk`, the first argument of `end`, sends nothing (it may be the callback). */
@@ -92,10 +92,10 @@ function decide(res: ServerResponse, guard: Guard, status: number, bodyless: boo
   if (guard.decided) return;
   guard.decided = true;
   guard.engine.prepareHead(guard.state);
-  if (guard.judged) return;
   // A handler that writes the response itself may leave the framework's preset status in place
   // (Koa's 404): that is no error answer, and errors are all that pass on an unguarded route.
-  const problem = guard.engine.unguarded(guard.state, status === guard.presetStatus ? 200 : status, bodyless);
+  const preset = status === guard.presetStatus && !guard.statusChosen;
+  const problem = guard.engine.unguarded(guard.state, preset ? 200 : status, bodyless);
   if (problem === undefined) {
     // An unguarded answer whose head declared `Content-Length: 0` (a CORS preflight is let through
     // on it) stays empty: Node would send whatever the handler writes after it all the same.
@@ -189,7 +189,7 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
   const guarded = res as GuardedResponse;
   const reachesWrappers = res.writeHead === (bulwarkWriteHead as unknown) && res.write === (bulwarkWrite as unknown) && res.end === (bulwarkEnd as unknown);
   if (reachesWrappers && guarded[GUARD] === undefined) {
-    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined, bodyless: false, presetStatus, judged: false };
+    guarded[GUARD] = { engine, state, writeHead: methods.writeHead, write: methods.write, end: methods.end, decided: false, replacement: undefined, bodyless: false, presetStatus, statusChosen: false };
     return;
   }
   // Something sits in front of the shared wrappers (an earlier middleware's own wrappers, another
@@ -205,7 +205,7 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
     replacement: undefined,
     bodyless: false,
     presetStatus,
-    judged: false,
+    statusChosen: false,
   };
   guarded[OWN_GUARD] = guard;
   res.writeHead = function bulwarkWriteHeadOwn(this: ServerResponse, ...args: unknown[]) {
@@ -220,14 +220,14 @@ export function guardNodeResponse(engine: Engine, res: ServerResponse, state: Re
 }
 
 /**
- * Tells the guard of `res` that the adapter has judged the response (a problem of Bulwark's, or an
- * answer the engine's `unguarded` let through): when its head goes out, deny by default does not
- * judge it again, whatever its status. The head is still prepared.
+ * Tells the guard of `res` that its status, whatever it is now or becomes, was chosen (by the
+ * app's handler, or by Bulwark for a problem) even where it equals the framework's preset: deny
+ * by default then judges the head by its real status, an error passing as errors do.
  */
-export function releaseNodeResponse(res: ServerResponse): void {
+export function confirmNodeStatus(res: ServerResponse): void {
   const guarded = res as GuardedResponse;
   const guard = guarded[GUARD] ?? guarded[OWN_GUARD];
-  if (guard !== undefined) guard.judged = true;
+  if (guard !== undefined) guard.statusChosen = true;
 }
 
 /** Writes a problem on a raw Node response, without any header the handler had set. */
@@ -241,6 +241,6 @@ export function writeNodeProblem(res: ServerResponse, problem: { status: number;
   res.statusCode = problem.status;
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res.setHeader("content-length", Buffer.byteLength(payload));
-  releaseNodeResponse(res);
+  confirmNodeStatus(res);
   res.end(payload);
 }
