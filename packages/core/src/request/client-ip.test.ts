@@ -57,6 +57,18 @@ describe("client IP", () => {
     expect(listed("not-an-ip")).toBe(false);
   });
 
+  it("takes a peer without an address (a unix socket) as the first hop of a hop count or of true, not of a list", () => {
+    expect(clientIpResolver(1)(undefined, { "x-forwarded-for": "198.51.100.7" })).toBe("198.51.100.7");
+    expect(clientIpResolver(true)(undefined, { "x-forwarded-for": "198.51.100.7" })).toBe("198.51.100.7");
+    expect(clientIpResolver(1)(undefined, {})).toBe("unknown");
+    expect(clientIpResolver(["10.0.0.0/8"])(undefined, { "x-forwarded-for": "198.51.100.7" })).toBe("unknown");
+    expect(clientIpResolver(false)(undefined, { "x-forwarded-for": "198.51.100.7" })).toBe("unknown");
+    expect(proxyPeerTrust(1)(undefined)).toBe(true);
+    expect(proxyPeerTrust(true)(undefined)).toBe(true);
+    expect(proxyPeerTrust(["10.0.0.0/8"])(undefined)).toBe(false);
+    expect(proxyPeerTrust(false)(undefined)).toBe(false);
+  });
+
   it("refuses bad trust settings at startup", () => {
     expect(() => clientIpResolver(["nonsense"])).toThrow(ConfigError);
     expect(() => clientIpResolver(-1)).toThrow(ConfigError);

@@ -25,15 +25,15 @@ export type ProxyHeader = "x-forwarded-for" | "forwarded";
 export function clientIpResolver(trust: TrustProxy | undefined, header: ProxyHeader = "x-forwarded-for"): ClientIpResolver {
   if (trust === undefined || trust === false || trust === 0) return (remote) => normalizeIp(remote) ?? "unknown";
   const chainOf = header === "forwarded" ? forwardedChain : xForwardedForChain;
-  if (trust === true) return chainResolver(() => true, chainOf);
+  if (trust === true) return chainResolver(() => true, chainOf, true);
   if (typeof trust === "number") {
     if (!Number.isInteger(trust) || trust < 0) {
       throw new ConfigError([`trustProxy must be a whole number of proxy hops, not ${trust}.`]);
     }
-    return chainResolver((_address, hop) => hop < trust, chainOf);
+    return chainResolver((_address, hop) => hop < trust, chainOf, trust > 0);
   }
   const matches = addressMatcher(trust, "trustProxy");
-  return chainResolver(matches, chainOf);
+  return chainResolver(matches, chainOf, false);
 }
 
 /**
@@ -43,8 +43,9 @@ export function clientIpResolver(trust: TrustProxy | undefined, header: ProxyHea
  */
 export function proxyPeerTrust(trust: TrustProxy | undefined): (remoteAddress: string | undefined) => boolean {
   if (trust === undefined || trust === false || trust === 0) return () => false;
-  // `true` trusts every hop; a hop count of one or more trusts the first.
-  if (trust === true || typeof trust === "number") return (remote) => normalizeIp(remote) !== undefined;
+  // `true` trusts every hop; a hop count of one or more trusts the first, a local socket (a proxy
+  // on the same host over a unix socket, which has no address) included.
+  if (trust === true || typeof trust === "number") return (remote) => remote === undefined || normalizeIp(remote) !== undefined;
   const matches = addressMatcher(trust, "trustProxy");
   return (remote) => {
     const address = normalizeIp(remote);
@@ -52,12 +53,15 @@ export function proxyPeerTrust(trust: TrustProxy | undefined): (remoteAddress: s
   };
 }
 
-function chainResolver(trusted: (address: string, hop: number) => boolean, chainOf: (headers: HeaderMap) => string[]): ClientIpResolver {
+/**
+ * `trustsLocalPeer`: a peer without an address (a unix socket, so a proxy on the same host) is the
+ * first trusted hop; with a list of addresses it is not, as it matches none.
+ */
+function chainResolver(trusted: (address: string, hop: number) => boolean, chainOf: (headers: HeaderMap) => string[], trustsLocalPeer: boolean): ClientIpResolver {
   return (remote, headers) => {
     const remoteAddress = normalizeIp(remote);
-    if (remoteAddress === undefined) return "unknown";
-    let client = remoteAddress;
-    if (!trusted(client, 0)) return client;
+    let client = remoteAddress ?? "unknown";
+    if (remoteAddress === undefined ? remote !== undefined || !trustsLocalPeer : !trusted(client, 0)) return client;
     const forwarded = chainOf(headers);
     for (let hop = 0; hop < forwarded.length; hop++) {
       const next = normalizeIp(forwarded[hop]);
