@@ -14,33 +14,34 @@ const SLASH = /\//g;
  * JSON-pointer paths (`/body/role`, `/body/items/0/price`) of every property in `body` that the
  * allowlist does not cover, up to {@link MAX_LISTED_FIELDS}. A nested allowlist (`address.city`)
  * does not let the body replace the parent (`address`) with something that is not an object: not
- * a scalar, not an empty array, and no array element that is not an object either. Only the body
- * itself may be an empty array (it sets nothing and replaces nothing).
+ * a scalar, and no array element that is not an object either. An empty array carries no data
+ * and passes (clearing a list of objects looks the same).
  */
 export function unwritablePaths(body: unknown, tree: FieldNode): string[] {
   const found: string[] = [];
-  if (body !== null && typeof body === "object") collect(body, tree, "/body", found, true);
+  if (body !== null && typeof body === "object") collect(body, tree, "/body", found);
   return found;
 }
 
 /**
  * A copy of `body` holding only what the allowlist covers; `body` itself is not changed. What
  * {@link unwritablePaths} refuses is left out: a scalar, an array element that is not an object,
- * and an array under a partly writable parent that is empty (or left empty).
+ * and an array under a partly writable parent that held nothing else.
  */
 export function stripUnwritable(body: unknown, tree: FieldNode): unknown {
   if (body === null || typeof body !== "object") return body;
   return strip(body, tree, true);
 }
 
-function collect(value: object, node: FieldNode, path: string, found: string[], root: boolean): void {
+function collect(value: object, node: FieldNode, path: string, found: string[]): void {
   if (found.length >= MAX_LISTED_FIELDS) return;
   if (Array.isArray(value)) {
-    // An array where an object with allowlisted members belongs replaces that object.
-    if (value.length === 0 && !root) found.push(path);
+    // Elements that are not objects would replace the object the allowlist describes. An empty
+    // array carries no data (a list of objects being cleared looks the same); its type is the
+    // schema's to check.
     for (let i = 0; i < value.length && found.length < MAX_LISTED_FIELDS; i++) {
       const element: unknown = value[i];
-      if (element !== null && typeof element === "object") collect(element, node, `${path}/${i}`, found, false);
+      if (element !== null && typeof element === "object") collect(element, node, `${path}/${i}`, found);
       else found.push(`${path}/${i}`);
     }
     return;
@@ -53,7 +54,7 @@ function collect(value: object, node: FieldNode, path: string, found: string[], 
     } else if (child !== null) {
       const nested = (value as Record<string, unknown>)[name];
       if (nested === null || typeof nested !== "object") found.push(childPath);
-      else collect(nested, child, childPath, found, false);
+      else collect(nested, child, childPath, found);
     }
     if (found.length >= MAX_LISTED_FIELDS) return;
   }
@@ -68,7 +69,8 @@ function strip(value: object, node: FieldNode, root: boolean): unknown {
       const kept = strip(element, node, false);
       if (kept !== undefined) out.push(kept);
     }
-    return out.length === 0 && !root ? undefined : out;
+    // A list that held only what is not writable is left out, not turned into an empty list.
+    return out.length === 0 && value.length > 0 && !root ? undefined : out;
   }
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
