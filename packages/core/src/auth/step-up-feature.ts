@@ -8,17 +8,19 @@ import type { StepUpPolicy } from "../authz/authz-policy.js";
 import { isPlainObject } from "../config/shape.js";
 import { SecurityError } from "../errors/security-error.js";
 import { STAGE, type Feature } from "../pipeline/feature.js";
+import { MAX_CLOCK_TOLERANCE_SECONDS } from "./token-revocation.js";
 import { challenge } from "./www-authenticate.js";
 
 /** Step-up runs right after the authentication requirement, before limits and authorization. */
 export const STEP_UP_STAGE = STAGE.authentication + 5;
 const TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /**
- * How far in the future an `auth_time` may be and still count as "just now": the clock skew
- * `jwt()` allows by default. Strictly "not after now" would refuse every fresh login from an
- * identity provider whose clock runs a few seconds ahead, again after each new login.
+ * How far in the future an `auth_time` may be and still count as "just now": the largest clock
+ * skew `jwt()` accepts (it refuses a later `auth_time` itself, within its own `clockTolerance`).
+ * Strictly "not after now" would refuse every fresh login from an identity provider whose clock
+ * runs a few seconds ahead; a bound is still needed for principals of other authenticators.
  */
-const AUTH_TIME_SKEW_SECONDS = 30;
+const AUTH_TIME_SKEW_SECONDS = MAX_CLOCK_TOLERANCE_SECONDS;
 
 /** The step-up feature. */
 export const stepUpFeature: Feature = {
