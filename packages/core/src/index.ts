@@ -110,6 +110,7 @@ export {
   PAYLOAD_HEADERS,
   bulwarkHeaderNames,
   guardNodeResponse,
+  isEmptyPayload,
   confirmNodeStatus,
   stripHandlerHeaders,
   writeNodeProblem,

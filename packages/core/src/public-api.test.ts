@@ -8,7 +8,7 @@ describe("@bulwark/core public API", () => {
       "PROBLEM_CONTENT_TYPE", "ResponseValidationError", "SecurityError", "apiKey", "bulwarkHeaderNames",
       "canonicalIdentifier", "confirmNodeStatus", "createApiKey", "createEngine", "createMasker", "encodeHtml", "encodeHtmlAttribute",
       "encodeJsString", "encodeJsonForHtml", "encodeUrlComponent", "formatProblem", "fromNodeRequest", "guardNodeResponse",
-      "isSecurityError", "isSecurityErrorCode", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone",
+      "isEmptyPayload", "isSecurityError", "isSecurityErrorCode", "jwt", "maskCard", "maskEmail", "maskEvents", "maskIban", "maskPhone",
       "memoryStore", "parseBody", "readBody", "redisStore", "safeUrl", "stripHandlerHeaders", "toSecurityError",
       "writeNodeProblem",
     ]);

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
-import { guardNodeResponse, stripHandlerHeaders, type Engine, type RequestState } from "@bulwark/core";
+import { guardNodeResponse, isEmptyPayload, stripHandlerHeaders, type Engine, type RequestState } from "@bulwark/core";
 import { replyHeaders } from "./request-mapping.js";
 
 type WriteHead = (...args: unknown[]) => unknown;
@@ -13,14 +13,13 @@ type WriteHead = (...args: unknown[]) => unknown;
 const ignore = (): void => undefined;
 
 /** True when Fastify will send nothing after the head for `payload` (as `onSend` sees it). */
-function isEmptyPayload(payload: unknown): boolean {
-  if (payload === undefined || payload === null) return true;
-  return (typeof payload === "string" || payload instanceof Uint8Array) && payload.length === 0;
+function sendsNothing(payload: unknown): boolean {
+  return payload === undefined || payload === null || isEmptyPayload(payload);
 }
 
 /** The problem body to send instead of `payload` when no route policy ran; otherwise `undefined`. */
 export function unguardedPayload(engine: Engine, state: RequestState, reply: FastifyReply, payload: unknown): string | undefined {
-  const problem = engine.unguarded(state, reply.statusCode, isEmptyPayload(payload));
+  const problem = engine.unguarded(state, reply.statusCode, sendsNothing(payload));
   if (problem === undefined) return undefined;
   discard(payload);
   stripHandlerHeaders(replyHeaders(reply), engine);

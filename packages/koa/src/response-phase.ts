@@ -5,7 +5,7 @@
  * status-only errors into problems, replaces whatever an unguarded route set (deny by default),
  * and filters a JSON body no route guard has filtered.
  */
-import { confirmNodeStatus, writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
+import { confirmNodeStatus, isEmptyPayload, writeNodeProblem, type Engine, type RequestState } from "@bulwark/core";
 import { writeProblem, type KoaContext } from "./request-mapping.js";
 
 /** A status-only answer (a 404 from no route, a 405 from `allowedMethods()`), told by status alone. */
@@ -26,14 +26,6 @@ function isJsonBody(body: unknown): boolean {
   if (hasBlob && body instanceof Blob) return false;
   if (hasWebStream && body instanceof ReadableStream) return false;
   return !(hasResponse && body instanceof Response);
-}
-
-/**
- * True when Koa will send nothing after the head: an empty string or buffer. A missing body is not
- * empty: Koa sends its status message instead (unless the status is 204, which the engine knows).
- */
-function isEmptyBody(body: unknown): boolean {
-  return (typeof body === "string" || Buffer.isBuffer(body)) && body.length === 0;
 }
 
 /** Where a route guard leaves the body it filtered, so that nothing filters that body twice. */
@@ -65,7 +57,9 @@ export function finishResponse(engine: Engine, ctx: KoaContext, state: RequestSt
     writeProblem(ctx, engine.problem({ status } satisfies StatusOnly, state), engine);
     return;
   }
-  const denial = engine.unguarded(state, status, isEmptyBody(ctx.body));
+  // Only an empty string or buffer sends nothing: for a missing body Koa sends its status message
+  // (unless the status is 204, which the engine knows).
+  const denial = engine.unguarded(state, status, isEmptyPayload(ctx.body));
   if (denial !== undefined) {
     writeProblem(ctx, denial, engine);
     return;

@@ -63,10 +63,17 @@ interface Guard {
   statusChosen: boolean;
 }
 
+/**
+ * True when `payload` is an empty string or byte array (a Buffer too): the one test of "nothing
+ * follows the head" the adapters share, each adding what an absent payload means to its framework.
+ */
+export function isEmptyPayload(payload: unknown): boolean {
+  return (typeof payload === "string" || payload instanceof Uint8Array) && payload.length === 0;
+}
+
 /** True when `chunk`, the first argument of `end`, sends nothing (it may be the callback). */
 function isEmptyChunk(chunk: unknown): boolean {
-  if (chunk === undefined || chunk === null || typeof chunk === "function") return true;
-  return (typeof chunk === "string" || chunk instanceof Uint8Array) && chunk.length === 0;
+  return chunk === undefined || chunk === null || typeof chunk === "function" || isEmptyPayload(chunk);
 }
 
 /**

@@ -60,8 +60,13 @@ export function proxyPeerTrust(trust: TrustProxy | undefined): (remoteAddress: s
 function chainResolver(trusted: (address: string, hop: number) => boolean, chainOf: (headers: HeaderMap) => string[], trustsLocalPeer: boolean): ClientIpResolver {
   return (remote, headers) => {
     const remoteAddress = normalizeIp(remote);
+    if (remoteAddress === undefined) {
+      // No address at all is a local socket; anything else that is not an IP is no proxy of ours.
+      if (remote !== undefined || !trustsLocalPeer) return "unknown";
+    } else if (!trusted(remoteAddress, 0)) {
+      return remoteAddress;
+    }
     let client = remoteAddress ?? "unknown";
-    if (remoteAddress === undefined ? remote !== undefined || !trustsLocalPeer : !trusted(client, 0)) return client;
     const forwarded = chainOf(headers);
     for (let hop = 0; hop < forwarded.length; hop++) {
       const next = normalizeIp(forwarded[hop]);

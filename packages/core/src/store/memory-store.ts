@@ -97,7 +97,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 
   function put(key: string, value: string, ttlMs: number): void {
     entries.delete(key);
-    durable.delete(key);
+    // A key is in one table at most; rate-limit counters (the usual write) never meet a durable one.
+    if (durable.size > 0) durable.delete(key);
     if (entries.size >= maxKeys) evict();
     entries.set(key, { value, expiresAt: now() + Math.max(1, ttlMs) });
   }
