@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `pnpm bench`: Bulwark against the bare frameworks and the peer stacks, on Express 5, Koa 3 and
- * Fastify 5. For each framework it starts the servers (each its own process on 127.0.0.1), drives
- * them with autocannon from a separate process, alternating servers within every round, and
+ * Fastify 5. For each framework and scenario, every round starts the servers afresh (each its own
+ * process on 127.0.0.1), warms them up and drives them with autocannon from a separate process,
+ * alternating their order from round to round, and
  * reports the median (min, max) of req/s and p99 latency with the ratios Bulwark/bare and
  * Bulwark/peer computed within each round. Then it times each core stage (bench/micro.mjs) and,
  * on a full run, writes docs/performance.md.
@@ -11,7 +12,7 @@
  *   --quick                 a few seconds per server (2 s measurements, 1 round); writes nothing
  *   --duration=<s>          seconds per measurement (default 10; quick 2)
  *   --rounds=<n>            rounds per scenario (default 3; quick 1)
- *   --warmup=<s>            warm-up seconds per server and scenario (default 2; quick 0.5)
+ *   --warmup=<s>            warm-up seconds per server and round (default 2; quick 0.5)
  *   --connections=<n>       autocannon connections (default 50)
  *   --frameworks=<list>     express,koa,fastify (default all)
  *   --scenarios=<list>      get-hot,post-hot,get-cold,get-hot-redis,get-hot-stages (default all);
@@ -180,55 +181,62 @@ function format(result) {
   return `${Math.round(result.rps).toString().padStart(7)} req/s  p99 ${String(result.p99).padStart(4)} ms  ${perRequest}  cpu server ${Math.round(result.serverCpu * 100)}% loader ${Math.round(result.loaderCpu * 100)}%${flags.length > 0 ? `  ${flags.join(", ")}` : ""}`;
 }
 
-/** Runs every scenario of one framework. */
+/** How each server of `scenario` starts: `<kind>`, the Bulwark server without a part, or on Redis. */
+function serverPlan(kind, scenario) {
+  const leftOut = LEFT_OUT[kind];
+  const redis = scenario.store === "redis" && kind !== "bare";
+  return { kind: leftOut === undefined ? kind : "bulwark", leaveOut: leftOut === undefined ? [] : [leftOut.part], redis };
+}
+
+/**
+ * Starts the servers of one round of `scenario`, each a new process, and resolves to
+ * `{ <kind>: server }`. Should one fail to start, the others are stopped before the error goes on.
+ */
+async function startRoundServers(framework, scenario, options, keys) {
+  // Long enough for one round (warm-up and measurements) with room to spare; the runner stops them sooner.
+  const ttlSeconds = Math.ceil(600 + scenario.kinds.length * (options.warmup + options.duration + 2));
+  const started = await Promise.allSettled(
+    scenario.kinds.map((kind) => {
+      const { kind: serverKind, leaveOut, redis } = serverPlan(kind, scenario);
+      return startServer(framework, serverKind, { jwks: keys.jwks, redisUrl: redis ? options.redisUrl : undefined, leaveOut, ttlSeconds });
+    }),
+  );
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(started.filter((result) => result.status === "fulfilled").map((result) => result.value.stop()));
+    throw failed.reason;
+  }
+  return Object.fromEntries(scenario.kinds.map((kind, i) => [kind, started[i].value]));
+}
+
+/**
+ * Runs every scenario of one framework. Each round starts its servers afresh: a process's speed
+ * varies by several percent from one start to the next (what the JIT compiles, where the heap
+ * lands), and servers kept for a whole run would carry one start's luck into every round.
+ */
 async function benchFramework(framework, options, keys, loader, redisOk, notes) {
   const wanted = options.scenarios.map((name) => ({ name, ...SCENARIOS[name] })).filter((s) => s.store !== "redis" || redisOk);
-  // One process per server: `<kind>` with the memory store, `<kind>-redis` with Redis.
-  // A stage-cost kind is the Bulwark server with one part of its policy left out; the complete
-  // server it is compared with is a fresh process too, not the one that served the other
-  // scenarios (whose token cache and heap a long run has filled).
-  const keyOf = (kind, scenario) => {
-    if (scenario.stages === true) return `${kind}-stages`;
-    return scenario.store === "redis" && kind !== "bare" ? `${kind}-redis` : kind;
-  };
-  const needed = new Map();
+  const results = { servers: {}, scenarios: {} };
   for (const scenario of wanted) {
-    for (const kind of scenario.kinds) {
-      const leftOut = LEFT_OUT[kind];
-      needed.set(keyOf(kind, scenario), { kind: leftOut === undefined ? kind : "bulwark", leaveOut: leftOut === undefined ? [] : [leftOut.part], redis: scenario.store === "redis" && kind !== "bare" });
-    }
-  }
-  const measurements = wanted.reduce((n, s) => n + s.kinds.length, 0) * options.rounds;
-  const ttlSeconds = Math.ceil(600 + measurements * (options.duration + 2) + needed.size * 3 * options.warmup);
-  const servers = {};
-  try {
-    for (const [key, { kind, leaveOut, redis }] of needed) {
-      servers[key] = await startServer(framework, kind, { jwks: keys.jwks, redisUrl: redis ? options.redisUrl : undefined, leaveOut, ttlSeconds });
-    }
-    for (const server of Object.values(servers)) {
-      if (server.missing.length > 0) {
-        const note = `${server.name}: stages not provided by the build, left out: ${server.missing.join("; ")}`;
-        notes.push(note);
-        log(`  ! ${note}`);
-      }
-    }
-    const results = { servers: Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, { name: s.name, missing: s.missing }])), scenarios: {} };
-    const setOf = (scenario) => Object.fromEntries(scenario.kinds.map((kind) => [kind, servers[keyOf(kind, scenario)]]));
-
-    log(`  warm-up (${options.warmup} s per server and scenario)`);
-    for (const scenario of wanted) {
-      for (const server of Object.values(setOf(scenario))) {
-        await loader.run({ url: server.url, scenario: scenario.method, tokens: scenario.tokens, duration: options.warmup, connections: options.connections });
-      }
-    }
-
-    for (const scenario of wanted) {
-      const set = setOf(scenario);
-      const { kinds } = scenario;
-      const rounds = [];
-      for (let round = 0; round < options.rounds; round++) {
+    const rounds = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const set = await startRoundServers(framework, scenario, options, keys);
+      try {
+        for (const [kind, server] of Object.entries(set)) {
+          const key = `${scenario.name}:${kind}`;
+          if (results.servers[key] !== undefined) continue;
+          results.servers[key] = { name: server.name, missing: server.missing };
+          if (server.missing.length > 0) {
+            const note = `${server.name}: stages not provided by the build, left out: ${server.missing.join("; ")}`;
+            notes.push(note);
+            log(`  ! ${note}`);
+          }
+        }
+        for (const server of Object.values(set)) {
+          await loader.run({ url: server.url, scenario: scenario.method, tokens: scenario.tokens, duration: options.warmup, connections: options.connections });
+        }
         // Alternate the order: each kind takes every place in turn.
-        const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]);
+        const order = scenario.kinds.map((_, i) => scenario.kinds[(i + round) % scenario.kinds.length]);
         const measured = { order };
         for (const kind of order) {
           measured[kind] = await measure(loader, set[kind], scenario, options.duration, options.connections);
@@ -236,13 +244,13 @@ async function benchFramework(framework, options, keys, loader, redisOk, notes) 
           await sleep(200);
         }
         rounds.push(measured);
+      } finally {
+        await Promise.all(Object.values(set).map((server) => server.stop()));
       }
-      results.scenarios[scenario.name] = { rounds };
     }
-    return results;
-  } finally {
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    results.scenarios[scenario.name] = { rounds };
   }
+  return results;
 }
 
 /** Runs bench/micro.mjs in its own process. */

@@ -380,8 +380,7 @@ function stageSection(run) {
   return `## Stage costs in the server
 
 Each part of the hot GET policy, measured in the running server: the Bulwark server is run again
-with that one part left out (each a fresh process, like the complete one it is compared with), in
-the same rounds, and the part's cost is the server's user-space CPU time per request with it minus
+with that one part left out (in the same rounds, each round with new processes), and the part's cost is the server's user-space CPU time per request with it minus
 without it (µs, median over rounds, min–max in brackets). Unlike the micro-benchmarks below, this
 includes everything the part causes in the process: its promises and garbage, and the headers it
 adds to every response (Node validates and writes each one; a rate limit's RateLimit fields). The
@@ -402,7 +401,7 @@ function machineLines(run) {
     "- Server and load generator share the two cores, so absolute figures are low and a fast server is partly held back by the load generator; ratios taken within a round, and CPU time per request, are the figures to compare.",
     `- Node ${info.node}; Bulwark at commit ${info.commit}; run ${info.date}.`,
     `- Packages: ${pkgs}.`,
-    `- Command: \`${run.command}\` (${run.options.duration} s per measurement, ${run.options.rounds} round${run.options.rounds === 1 ? "" : "s"}, ${run.options.connections} connections, ${run.options.warmup} s warm-up per server and scenario, cold pool of ${run.options.coldPool} tokens).`,
+    `- Command: \`${run.command}\` (${run.options.duration} s per measurement, ${run.options.rounds} round${run.options.rounds === 1 ? "" : "s"}, ${run.options.connections} connections, ${run.options.warmup} s warm-up per server and round, cold pool of ${run.options.coldPool} tokens).`,
   ].join("\n");
 }
 
@@ -521,9 +520,11 @@ an invalid id or body, 401 without a token, and refusal of unsigned and forged-s
 built from the shared JWT attack corpus (Bulwark answers 401; @fastify/jwt answers some of them,
 such as \`alg: none\` with a signature segment, with a 500).
 
-Load: autocannon in its own process, ${"`"}50${"`"} connections by default, on 127.0.0.1. Rounds alternate the
-order of the three servers. Every server is its own process on a free port and exits when the
-runner does. Tokens are ES256, signed before the run (signing is never measured): **hot** is a pool
+Load: autocannon in its own process, ${"`"}50${"`"} connections by default, on 127.0.0.1. Every round
+starts each server as a new process on a free port, warms it up, measures the servers one after
+the other and stops them; rounds alternate the order of the servers. A process's speed varies by
+several percent from one start to the next (what the JIT compiles, where the heap lands), so the
+medians cover that as well as the machine's own variation. Tokens are ES256, signed before the run (signing is never measured): **hot** is a pool
 of 100 valid tokens (one per user), the usual case of clients reusing an access token; **cold** is
 a new token on every request, from a pool large enough that no token repeats within a measurement
 and none is still in Bulwark's verified-token cache (10,000 entries, unused ones out first) when the
