@@ -119,6 +119,11 @@ describe("stacked route policies", () => {
     expect(engine.respond(state, user)).toEqual({ id: "u1", email: "a***@example.com" });
   });
 
+  it("take masks from the global rules only: a route policy's response.mask is refused at startup", () => {
+    const engine = createEngine({ mask: { email: "email" } }, FEATURES);
+    expect(() => engine.compile({ public: true, response: { fields: ["id"], mask: { ssn: "redact" } } as never })).toThrow(/policy\.response\.mask is not a known option/);
+  });
+
   it("share the compiled list on the usual single-policy path (nothing built per request)", () => {
     const engine = createEngine({}, FEATURES);
     const guard = engine.compile({ public: true, response: { fields: ["id"] } });
