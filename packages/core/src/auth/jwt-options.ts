@@ -47,6 +47,11 @@ export interface JwtOptions extends JwtKeyOptions {
     readonly cooldown?: number;
     /** Seconds fetched keys count as fresh before a refresh is tried. Default 600. */
     readonly cacheMaxAge?: number;
+    /**
+     * Seconds past `cacheMaxAge` that the last keys fetched keep answering while the JWKS cannot be
+     * fetched; after that, requests get 503 until a fetch succeeds. Default 86400 (one day).
+     */
+    readonly maxStale?: number;
     /** Deadline of one fetch, in seconds. Default 5. */
     readonly timeout?: number;
     /** Largest accepted response, in bytes. Default 262144. */
@@ -85,7 +90,7 @@ export const JWT_DEFAULTS = Object.freeze({
   clockTolerance: 30,
   maxTokenBytes: 8192,
   cache: Object.freeze({ maxEntries: 10_000, ttl: 60 }),
-  remoteKeys: Object.freeze({ cooldown: 30, cacheMaxAge: 600, timeout: 5, maxBytes: 256 * 1024 }),
+  remoteKeys: Object.freeze({ cooldown: 30, cacheMaxAge: 600, maxStale: 86_400, timeout: 5, maxBytes: 256 * 1024 }),
 });
 
 const identityRule = (name: "issuer" | "audience", example: string): Rule => ({
@@ -131,6 +136,7 @@ const JWT_SHAPE: Shape = {
     shape: {
       cooldown: { kind: "number", min: 1, max: 3600 },
       cacheMaxAge: { kind: "number", min: 1, max: 86_400 },
+      maxStale: { kind: "number", min: 0, max: 30 * 86_400 },
       timeout: { kind: "number", min: 0.1, max: 60 },
       maxBytes: { kind: "number", integer: true, min: 1024, max: 10 * 1024 * 1024 },
     },
@@ -177,6 +183,7 @@ export function resolveJwtOptions(options: unknown): { resolved: ResolvedJwtOpti
   const remote: RemoteKeySetOptions = {
     cooldownMs: (remoteGiven.cooldown ?? JWT_DEFAULTS.remoteKeys.cooldown) * 1000,
     cacheMaxAgeMs: (remoteGiven.cacheMaxAge ?? JWT_DEFAULTS.remoteKeys.cacheMaxAge) * 1000,
+    maxStaleMs: (remoteGiven.maxStale ?? JWT_DEFAULTS.remoteKeys.maxStale) * 1000,
     timeoutMs: (remoteGiven.timeout ?? JWT_DEFAULTS.remoteKeys.timeout) * 1000,
     maxBytes: remoteGiven.maxBytes ?? JWT_DEFAULTS.remoteKeys.maxBytes,
   };

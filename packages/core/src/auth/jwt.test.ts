@@ -536,11 +536,12 @@ describe("jwt(): impossible configuration fails at bulwark() time, saying what t
   });
 
   it("checks limits and option types", () => {
-    const text = problemsOf({ ...base, algorithms: ["HS256"], secret, clockTolerance: 3600, maxTokenBytes: 10, cache: { maxEntries: 0 }, remoteKeys: { cooldown: 0 }, claims: { roles: [""] } });
+    const text = problemsOf({ ...base, algorithms: ["HS256"], secret, clockTolerance: 3600, maxTokenBytes: 10, cache: { maxEntries: 0 }, remoteKeys: { cooldown: 0, maxStale: -1 }, claims: { roles: [""] } });
     expect(text).toContain("clockTolerance must be at most 300");
     expect(text).toContain("maxTokenBytes must be at least 256");
     expect(text).toContain("cache must be false, or { maxEntries, ttl }");
     expect(text).toContain("remoteKeys.cooldown must be at least 1");
+    expect(text).toContain("remoteKeys.maxStale must be at least 0");
     expect(text).toContain("claims.roles must be a claim name or path");
   });
 

@@ -136,6 +136,39 @@ describe("remote JWKS", () => {
     expect(server.jwksRequests).toBe(4);
   });
 
+  it("answers from the last keys fetched for one day past cacheMaxAge by default, then refuses with 503 until a fetch succeeds", async () => {
+    const authenticator = remoteJwt();
+    const known = () => sign(k1.privateKey, "ES256", claimsAt(nowSeconds()), { kid: "k1" });
+    expect(await outcome(authenticator, await known())).toBe("ok");
+    server.up = false;
+
+    advance(CACHE_MAX_AGE + 86_400 - 60);
+    expect(await outcome(authenticator, await known())).toBe("ok");
+    advance(120);
+    expect(await outcome(authenticator, await known())).toBe("SERVICE_UNAVAILABLE");
+    advance(COOLDOWN + 1);
+    expect(await outcome(authenticator, await known())).toBe("SERVICE_UNAVAILABLE");
+
+    server.up = true;
+    advance(COOLDOWN + 1);
+    expect(await outcome(authenticator, await known())).toBe("ok");
+    // The new fetch starts a new window.
+    server.up = false;
+    advance(CACHE_MAX_AGE + 86_400 - 60);
+    expect(await outcome(authenticator, await known())).toBe("ok");
+  });
+
+  it("takes remoteKeys.maxStale: 0 answers from the last keys only while they are fresh", async () => {
+    const authenticator = remoteJwt({ remoteKeys: { cooldown: COOLDOWN, cacheMaxAge: CACHE_MAX_AGE, maxStale: 0 } });
+    const known = () => sign(k1.privateKey, "ES256", claimsAt(nowSeconds()), { kid: "k1" });
+    expect(await outcome(authenticator, await known())).toBe("ok");
+    server.up = false;
+    advance(CACHE_MAX_AGE - 5);
+    expect(await outcome(authenticator, await known())).toBe("ok");
+    advance(10);
+    expect(await outcome(authenticator, await known())).toBe("SERVICE_UNAVAILABLE");
+  });
+
   it("follows key rotation at the server: a new kid is fetched after the cooldown, a removed key stops once the cache is refreshed", async () => {
     const authenticator = remoteJwt();
     const token1 = () => sign(k1.privateKey, "ES256", claimsAt(nowSeconds()), { kid: "k1" });

@@ -9,7 +9,8 @@
  * was cached. The wrapper therefore:
  * - allows at most one network attempt per cooldown, failed or not (through jose's `customFetch`);
  * - keeps the last key set that was fetched successfully and answers from it whenever a refresh
- *   fails, so a JWKS that goes down leaves the cached keys working;
+ *   fails, so a JWKS that goes down leaves the cached keys working, for `maxStaleMs` past
+ *   `cacheMaxAgeMs` (a key the identity provider withdrew during a long outage stops working then);
  * - bounds the response body.
  */
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet } from "jose";
@@ -22,6 +23,8 @@ export interface RemoteKeySetOptions {
   readonly cooldownMs: number;
   /** How long fetched keys count as fresh, in milliseconds (a refresh is tried after). */
   readonly cacheMaxAgeMs: number;
+  /** How long past `cacheMaxAgeMs` the last keys fetched still answer while refreshes fail, in milliseconds. */
+  readonly maxStaleMs: number;
   /** Deadline of one fetch, in milliseconds. */
   readonly timeoutMs: number;
   /** Largest accepted response body, in bytes. */
@@ -42,6 +45,7 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 export function remoteKeySet(url: URL, options: RemoteKeySetOptions): KeyResolver {
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let lastGood: ReturnType<typeof createLocalJWKSet> | undefined;
+  let lastGoodAt = Number.NEGATIVE_INFINITY;
 
   async function gatedFetch(href: string, init: { headers: Headers; signal: AbortSignal }): Promise<Response> {
     const now = Date.now();
@@ -56,6 +60,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetOptions): KeyResolve
   function rememberLastGood(body: Uint8Array): void {
     try {
       lastGood = createLocalJWKSet(JSON.parse(new TextDecoder().decode(body)) as JSONWebKeySet);
+      lastGoodAt = Date.now();
     } catch {
       // jose rejects the same document; the previous good set stays.
     }
@@ -73,8 +78,8 @@ export function remoteKeySet(url: URL, options: RemoteKeySetOptions): KeyResolve
       return await remote(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-      // The refresh failed or is cooling down: answer from the last good set when there is one.
-      if (lastGood !== undefined) return lastGood(header, token);
+      // The refresh failed or is cooling down: answer from the last good set while it is not too old.
+      if (lastGood !== undefined && Date.now() - lastGoodAt <= options.cacheMaxAgeMs + options.maxStaleMs) return lastGood(header, token);
       throw new KeySetUnavailableError("the JSON Web Key Set could not be fetched", { cause: error });
     }
   };
