@@ -157,6 +157,7 @@ beforeAll(async () => {
 const VARIANTS = [
   { kind: "bare", redis: false },
   { kind: "headers", redis: false },
+  { kind: "floor", redis: false },
   { kind: "bulwark", redis: false },
   { kind: "peer", redis: false },
   { kind: "peer-jose", redis: false },
@@ -222,7 +223,23 @@ describe.each(["express", "koa", "fastify"])("%s bench servers", (framework) => 
     expect(bulwark.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
   });
 
-  const verifying = VARIANTS.filter((v) => v.kind !== "bare" && v.kind !== "headers");
+  it("the floor server answers through Bulwark: its security lines, without the lines of authentication and limits", async () => {
+    const alice = await token("user-3");
+    const ask = (name: string): Promise<Answer> => request(servers.get(name)!.port, "GET", "/items/item-103", alice);
+    const [floor, bulwark] = await Promise.all([ask(`${framework}-floor`), ask(`${framework}-bulwark`)]);
+    expect([floor.status, bulwark.status]).toEqual([200, 200]);
+    // No limit: no RateLimit lines. No authenticator: no Cache-Control: no-store, which an authenticated answer gets.
+    const checksOnly = new Set(["ratelimit", "ratelimit-policy", "cache-control"]);
+    expect(Object.keys(floor.headers).sort()).toEqual(Object.keys(bulwark.headers).filter((name) => !checksOnly.has(name)).sort());
+    expect(floor.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(floor.headers["content-security-policy"]).toBe(bulwark.headers["content-security-policy"]);
+    // Deny by default is on: a route the floor server does not guard would be refused, so every answer went through the guard.
+    const unknown = await request(servers.get(`${framework}-floor`)!.port, "GET", "/nowhere", alice);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  });
+
+  const verifying = VARIANTS.filter((v) => v.kind !== "bare" && v.kind !== "headers" && v.kind !== "floor");
   it.each(verifying.map((v) => [label(v), v.kind] as const))("%s refuses tokens it cannot verify", async (name, kind) => {
     const server = servers.get(name)!;
     expect(attackCases.length).toBeGreaterThan(5);

@@ -8,7 +8,8 @@ import { medianInterval, summary } from "./stats.mjs";
 /** The measured scenarios. */
 export const SCENARIOS = Object.freeze({
   // "headers": the bare server with Bulwark's header lines set by hand, what those lines alone cost.
-  "get-hot": { method: "get", tokens: "hot", store: "memory", kinds: ["bare", "headers", "bulwark", "peer"], title: "GET /items/:id, hot tokens (pool of 100), memory store" },
+  // "floor": the bare routes behind Bulwark's global layer and a public policy, nothing to check.
+  "get-hot": { method: "get", tokens: "hot", store: "memory", kinds: ["bare", "headers", "floor", "bulwark", "peer"], title: "GET /items/:id, hot tokens (pool of 100), memory store" },
   "post-hot": { method: "post", tokens: "hot", store: "memory", kinds: ["bare", "bulwark", "peer"], title: "POST /items (validated JSON body), hot tokens, memory store" },
   "get-cold": { method: "get", tokens: "cold", store: "memory", kinds: ["bare", "bulwark", "peer", "peer-jose"], title: "GET /items/:id, cold tokens (a new token on every request), memory store" },
   "get-hot-redis": { method: "get", tokens: "hot", store: "redis", kinds: ["bare", "bulwark", "peer"], title: "GET /items/:id, hot tokens, rate-limit counters in Redis" },
@@ -37,8 +38,8 @@ export const TARGETS = Object.freeze({ express: 0.85, koa: 0.7, fastify: 0.6 });
 export const COLD_TARGET = 1 / 1.1;
 
 const NAMES = { express: "Express 5", koa: "Koa 3", fastify: "Fastify 5" };
-const KIND_ORDER = ["bare", "headers", "bulwark", "peer", "peer-jose"];
-const KIND_NAMES = { bare: "bare", headers: "bare + Bulwark's header lines", bulwark: "Bulwark", peer: "peer stack", "peer-jose": "peer stack, jose" };
+const KIND_ORDER = ["bare", "headers", "floor", "bulwark", "peer", "peer-jose"];
+const KIND_NAMES = { bare: "bare", headers: "bare + Bulwark's header lines", floor: "bare behind Bulwark, public policy", bulwark: "Bulwark", peer: "peer stack", "peer-jose": "peer stack, jose" };
 
 /** Medians, ranges and within-round ratios of one scenario. */
 export function summarize(scenario) {
@@ -60,11 +61,17 @@ export function summarize(scenario) {
       coldWrapped: list.some((m) => m.coldTokensUsed > m.coldPool),
     };
   }
+  // CPU per request of one server over another's, taken within each round like the ratios.
+  const cpuOf = (m, user) => ((user ? m.serverUserCpu : m.serverCpu) * 1e6) / m.rps;
+  const cpuOver = (kind, base, user = false) =>
+    kinds[kind] === undefined || kinds[base] === undefined ? undefined : summary(rounds.map((r) => cpuOf(r[kind], user) - cpuOf(r[base], user)));
   const ratio = (kind, field, of = "bulwark") => (kinds[kind] === undefined || kinds[of] === undefined ? undefined : summary(rounds.map((r) => r[of][field] / r[kind][field])));
   return {
     kinds,
     vsBare: ratio("bare", "rps"),
     headersVsBare: ratio("bare", "rps", "headers"),
+    floorVsBare: ratio("bare", "rps", "floor"),
+    cpuOver,
     vsPeer: ratio("peer", "rps"),
     vsPeerJose: ratio("peer-jose", "rps"),
     p99VsPeer: ratio("peer", "p99"),
@@ -124,6 +131,7 @@ function targetRows(run) {
     ["Hot POST, Bulwark/bare ≥ 0.85 / 0.70 / 0.60", (fw) => cell(fw, "post-hot", (s) => ratioVerdict(s.vsBare, TARGETS[fw], true))],
     ["Hot GET, Bulwark ahead of the peer stack (Bulwark/peer ≥ 1)", (fw) => cell(fw, "get-hot", (s) => ratioVerdict(s.vsPeer, 1, true))],
     ["Hot GET, bare + Bulwark's header lines alone / bare (for reference: the part of the budget the headers take)", (fw) => cell(fw, "get-hot", (s) => (s.headersVsBare === undefined ? "not measured" : two(s.headersVsBare.median)))],
+    ["Hot GET, bare behind Bulwark with a public policy / bare (for reference: Bulwark before any check)", (fw) => cell(fw, "get-hot", (s) => (s.floorVsBare === undefined ? "not measured" : two(s.floorVsBare.median)))],
     ["Cold GET, Bulwark/peer stack verifying with jose ≥ 1/1.1 (0.91)", (fw) => cell(fw, "get-cold", (s) => (s.vsPeerJose === undefined ? "not measured" : ratioVerdict(s.vsPeerJose, COLD_TARGET, true)))],
     ["Cold GET, Bulwark/peer stack with its own JWT package (for reference)", (fw) => cell(fw, "get-cold", (s) => `${two(s.vsPeer.median)}`)],
     ["Hot GET, p99 Bulwark ≤ peer stack (within-round ratio ≤ 1)", (fw) => cell(fw, "get-hot", (s) => p99(s, "peer"))],
@@ -149,7 +157,12 @@ function allowedUs(s, fw) {
 
 /** What Bulwark's header lines alone cost over bare, in CPU µs; NaN when the "headers" server did not run. */
 function headerLinesUs(s) {
-  return s?.kinds.headers === undefined ? Number.NaN : cpuUs(s, "headers") - cpuUs(s, "bare");
+  return s?.cpuOver("headers", "bare")?.median ?? Number.NaN;
+}
+
+/** What Bulwark costs over bare before any check of a policy runs, in CPU µs; NaN when the "floor" server did not run. */
+function floorUs(s) {
+  return s?.cpuOver("floor", "bare")?.median ?? Number.NaN;
 }
 
 /**
@@ -166,23 +179,28 @@ function missedTargets(run) {
     const scenario = (name) => (results.scenarios[name] === undefined ? undefined : summarize(results.scenarios[name]));
     const hot = scenario("get-hot");
     const headerLines = headerLinesUs(hot);
+    const floor = floorUs(hot);
     const where = fw === "express"
-      ? " The rest is what those steps cost on Express's request and response (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's."
-      : " The rest is the framework's and Node's work that these steps cause in the server (see Stage costs in the server).";
+      ? " Beyond that, each step costs more on Express's request and response than in the loop (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's."
+      : " Beyond that, it is the framework's and Node's work that these steps cause in the server: the RateLimit lines, promises, garbage (see Stage costs in the server).";
     for (const [name, label] of [["get-hot", "hot GET"], ["post-hot", "hot POST"]]) {
       const s = scenario(name);
       if (s === undefined || s.vsBare.median >= TARGETS[fw]) continue;
       const allows = allowedUs(s, fw);
-      const steps = "authentication, two rate limits, validation, ownership, the response filter and the response guard";
-      const lines = `Its header lines alone take ${int(headerLines)} (the "bare + header lines" server of the hot GET)`;
-      const left = !Number.isFinite(headerLines)
-        ? `That is for its header lines and ${steps}`
-        : allows - headerLines >= 1
-          ? `${lines}, which leaves ${int(allows - headerLines)} for ${steps}`
-          : `${lines}, all the target allows or more, which leaves nothing for ${steps}`;
-      const core = Number.isFinite(corePath[label]) ? `; the core path of those steps costs ${one(corePath[label])} µs in a tight loop, before any framework object is touched` : "";
+      const adds = s.cpuOver("bulwark", "bare").median;
+      const checks = "authentication, two rate limits, validation, ownership and the response filter";
+      const parts = [];
+      if (Number.isFinite(headerLines)) parts.push(`Its header lines alone take ${int(headerLines)} (the "bare + header lines" server of the hot GET)`);
+      if (Number.isFinite(floor)) {
+        parts.push(
+          allows - floor >= 1
+            ? `Bulwark before any check (the bare routes behind its global layer and a public policy, hot GET) takes ${int(floor)}, which leaves ${int(allows - floor)} for ${checks}; they take ${int(hot.cpuOver("bulwark", "floor").median)} (hot GET)`
+            : `Bulwark before any check (the bare routes behind its global layer and a public policy, hot GET) takes ${int(floor)}, all the target allows or more, which leaves nothing for ${checks}`,
+        );
+      }
+      const core = Number.isFinite(corePath[label]) ? `The core path of those checks costs ${one(corePath[label])} µs in a tight loop, before any framework object is touched.` : "";
       entries.push(
-        `**${NAMES[fw]}, ${label}: ${two(s.vsBare.median)} of bare, against ${two(TARGETS[fw])}.** Bulwark adds ${int(cpuUs(s, "bulwark") - cpuUs(s, "bare"))} µs of CPU per request to the bare server's ${int(cpuUs(s, "bare"))}; the target allows ${int(allows)}. ${left}${core}.${where}`,
+        `**${NAMES[fw]}, ${label}: ${two(s.vsBare.median)} of bare, against ${two(TARGETS[fw])}.** Bulwark adds ${int(adds)} µs of CPU per request to the bare server's ${int(cpuUs(s, "bare"))}; the target allows ${int(allows)}. ${parts.length > 0 ? `${parts.join(". ")}. ` : ""}${core}${core === "" ? "" : where}`,
       );
     }
     if (hot !== undefined && hot.vsPeer.median < 1) {
@@ -239,7 +257,7 @@ function scenarioTables(run) {
       Object.keys(s.kinds).sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)).forEach((kind, i) => {
         const k = s.kinds[kind];
         const bulwark = kind === "bulwark";
-        const toBare = bulwark ? s.vsBare : kind === "headers" ? s.headersVsBare : undefined;
+        const toBare = bulwark ? s.vsBare : kind === "headers" ? s.headersVsBare : kind === "floor" ? s.floorVsBare : undefined;
         rows.push([
           i === 0 ? NAMES[fw] : "",
           `${KIND_NAMES[kind]}${flagsOf(k)}`,
@@ -287,15 +305,18 @@ function budgetSection(run) {
     const both = (t, u) => `${int(t)} (${int(u)})`;
     const allows = allowedUs(s, fw);
     const headers = headerLinesUs(s);
+    const floor = floorUs(s);
     rows.push([
       NAMES[fw],
       both(total("bare"), user("bare")),
       both(total("bulwark"), user("bulwark")),
       both(total("peer"), user("peer")),
-      both(total("bulwark") - total("bare"), user("bulwark") - user("bare")),
+      both(s.cpuOver("bulwark", "bare").median, s.cpuOver("bulwark", "bare", true).median),
       int(allows),
       int(headers),
-      int(allows - headers),
+      int(floor),
+      int(s.cpuOver("bulwark", "floor")?.median),
+      int(allows - floor),
     ]);
   }
   if (rows.length === 0) return "";
@@ -307,15 +328,21 @@ function budgetSection(run) {
   return `## Where the time goes
 
 Server CPU time per hot GET request (µs, total with the user-space part in brackets, medians of
-the table above), what Bulwark adds to the bare framework, and what each throughput target allows
+the table above), what Bulwark adds to the bare framework (this and every difference below taken
+within each round, then the median over rounds), and what each throughput target allows
 it to add (a CPU-bound server's throughput ratio is the inverse of its CPU time ratio, so the
 budget is bare × (1/target − 1)). "Header lines take" is what the bare server with Bulwark's
-header lines set by hand costs over the bare server (see Results), and what that leaves of the
-budget for everything else the policy does: authentication, two rate limits, validation,
-ownership and the response filter. A budget left near zero or below means the target cannot be
-met with these headers on every answer, however cheap the rest.
+header lines set by hand costs over the bare server (see Results). "Bulwark before any check" is
+what the bare routes cost behind Bulwark with a public policy (its global layer: request id,
+security headers, transport limits, the response guard that enforces deny by default; no
+authenticator and no rate limit, so not the three lines those add: \`Cache-Control: no-store\` on an
+authenticated answer and the two RateLimit fields) over the bare server. "The checks take" is the
+rest of what Bulwark adds: authentication, two rate limits, validation, ownership and the response
+filter, with those three lines. "Left for the checks" is
+what the target leaves them after Bulwark before any check: near zero or below, the target cannot
+be met with these headers and this guard on every answer, however cheap the checks.
 
-${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows", "header lines take", "left for the rest"], rows)}
+${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows", "header lines take", "Bulwark before any check", "the checks take", "left for the checks"], rows)}
 
 From the core stages below, a hot GET through the whole core (request start, transport checks,
 IP limit, token cache hit, per-user limit, params validation, ownership, response filter) costs
@@ -520,6 +547,11 @@ its seven fields) and \`POST /items\` (a JSON body validated against a schema, a
 - **bare**: the framework alone, with hand-written validation, ownership check and allowlist. It
   reads the caller's id from the token without checking the signature: it is the no-security
   baseline, not a server anyone should run.
+- **bare + Bulwark's header lines** (hot GET): the bare server setting by hand the header lines the
+  Bulwark server sends, and nothing else.
+- **bare behind Bulwark, public policy** (hot GET): the bare server's routes behind Bulwark's global
+  layer and a \`{ public: true }\` route policy, with no authenticator and no limit: the request id,
+  security headers, transport limits and the response guard of deny by default, before any check.
 - **Bulwark**: \`bulwark()\` with security headers, \`jwt()\` verifying ES256 against a local JWK set,
   an IP limit before authentication and a per-user limit after it (limits far above the load, so
   they count but never refuse), validation of params and body (JSON Schema), \`owns\` and

@@ -9,7 +9,7 @@ import { URL, fileURLToPath } from "node:url";
 const SERVER_MAIN = fileURLToPath(new URL("./server-main.mjs", import.meta.url));
 
 /** The kinds of server, in the order the tables list them. */
-export const KINDS = Object.freeze(["bare", "headers", "bulwark", "peer", "peer-jose"]);
+export const KINDS = Object.freeze(["bare", "headers", "floor", "bulwark", "peer", "peer-jose"]);
 /** The frameworks. */
 export const FRAMEWORKS = Object.freeze(["express", "koa", "fastify"]);
 

@@ -7,8 +7,8 @@ import process from "node:process";
 import { serve } from "./server-process.mjs";
 
 const name = process.argv[2];
-if (name === undefined || !/^(express|koa|fastify)-(bare|headers|bulwark|peer|peer-jose)$/.test(name)) {
-  throw new Error("usage: node bench/lib/server-main.mjs <express|koa|fastify>-<bare|headers|bulwark|peer|peer-jose>");
+if (name === undefined || !/^(express|koa|fastify)-(bare|headers|floor|bulwark|peer|peer-jose)$/.test(name)) {
+  throw new Error("usage: node bench/lib/server-main.mjs <express|koa|fastify>-<bare|headers|floor|bulwark|peer|peer-jose>");
 }
 const { default: server } = await import(`../servers/${name}.mjs`);
 await serve(server);

@@ -7,9 +7,6 @@ import Router from "@koa/router";
 import { bodyParser } from "@koa/bodyparser";
 import { bodyProblem, createdItem, items, pickItem, unverifiedSubject, validId } from "../lib/fixtures.mjs";
 
-const app = new Koa();
-const router = new Router();
-
 async function identify(ctx, next) {
   const subject = unverifiedSubject(ctx.get("authorization"));
   if (subject === undefined) {
@@ -21,7 +18,19 @@ async function identify(ctx, next) {
   await next();
 }
 
-router.get("/items/:id", identify, (ctx) => {
+/** The bare app, with `first` (Koa middleware) in front of its routes when given. */
+export function bareApp(...first) {
+  const app = new Koa();
+  const router = new Router();
+  for (const middleware of first) app.use(middleware);
+  router.get("/items/:id", identify, getItem);
+  router.post("/items", identify, bodyParser({ enableTypes: ["json"], jsonLimit: "100kb" }), postItem);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+function getItem(ctx) {
   if (!validId(ctx.params.id)) {
     ctx.status = 400;
     ctx.body = { error: "invalid id" };
@@ -34,9 +43,9 @@ router.get("/items/:id", identify, (ctx) => {
     return;
   }
   ctx.body = pickItem(item);
-});
+}
 
-router.post("/items", identify, bodyParser({ enableTypes: ["json"], jsonLimit: "100kb" }), (ctx) => {
+function postItem(ctx) {
   const problem = bodyProblem(ctx.request.body);
   if (problem !== undefined) {
     ctx.status = 400;
@@ -45,9 +54,6 @@ router.post("/items", identify, bodyParser({ enableTypes: ["json"], jsonLimit: "
   }
   ctx.status = 201;
   ctx.body = createdItem(ctx.request.body, ctx.state.subject);
-});
+}
 
-app.use(router.routes());
-app.use(router.allowedMethods());
-
-export default { name: "koa-bare", handler: app.callback() };
+export default { name: "koa-bare", handler: bareApp().callback() };
