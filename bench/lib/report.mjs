@@ -222,11 +222,13 @@ function missedTargets(run) {
       if (s?.kinds[peer] === undefined) continue;
       const [throughput, p99] = peer === "peer" ? [s.vsPeer, s.p99VsPeer] : [s.vsPeerJose, s.p99VsPeerJose];
       if (p99.median <= 1) continue;
-      entries.push(
-        `**${NAMES[fw]}, ${label}, p99: ${int(s.kinds.bulwark.p99.median)} against ${int(s.kinds[peer].p99.median)} ms.** Within a round, Bulwark's throughput was ${two(throughput.median)} of the peer's and its p99 ${two(p99.median)} of the peer's (medians over rounds). ` +
-          `Each of the load generator's ${connections} connections always has one request in flight, so a request's mean time is ${connections} ÷ throughput (Little's law), and the tail moves with the mean: ` +
-          `a p99 no worse than the peer's needs a throughput at least the peer's${peer === "peer-jose" ? ", which the cold throughput target (within 1.1× of the peer) does not ask for" : ""}.`,
-      );
+      const figures = `Within a round, Bulwark's throughput was ${two(throughput.median)} of the peer's and its p99 ${two(p99.median)} of the peer's (medians over rounds; the p99 ratio's interval is ${two(p99.low)}–${two(p99.high)}).`;
+      const why = throughput.median < 1
+        ? ` Each of the load generator's ${connections} connections always has one request in flight, so a request's mean time is ${connections} ÷ throughput (Little's law), and the tail moves with the mean: ` +
+          `a p99 no worse than the peer's needs a throughput at least the peer's${peer === "peer-jose" ? ", which the cold throughput target (within 1.1× of the peer) does not ask for" : ""}.`
+        : " Bulwark answered at least as many requests as the peer in the same time, so its mean time per request was no longer (Little's law); only the slowest hundredth was.";
+      const settled = p99.n > 1 && p99.low <= 1 ? " The interval includes 1: the rounds do not settle this target either way." : "";
+      entries.push(`**${NAMES[fw]}, ${label}, p99: ${int(s.kinds.bulwark.p99.median)} against ${int(s.kinds[peer].p99.median)} ms.** ${figures}${why}${settled}`);
     }
   }
   return entries;
@@ -329,18 +331,18 @@ function budgetSection(run) {
 
 Server CPU time per hot GET request (µs, total with the user-space part in brackets, medians of
 the table above), what Bulwark adds to the bare framework (this and every difference below taken
-within each round, then the median over rounds), and what each throughput target allows
-it to add (a CPU-bound server's throughput ratio is the inverse of its CPU time ratio, so the
-budget is bare × (1/target − 1)). "Header lines take" is what the bare server with Bulwark's
+within each round, then the median over rounds), and what each throughput target allows it to
+add (a CPU-bound server's throughput ratio is the inverse of its CPU time ratio, so the budget is
+bare × (1/target − 1)). "Header lines take" is what the bare server with Bulwark's
 header lines set by hand costs over the bare server (see Results). "Bulwark before any check" is
 what the bare routes cost behind Bulwark with a public policy (its global layer: request id,
 security headers, transport limits, the response guard that enforces deny by default; no
 authenticator and no rate limit, so not the three lines those add: \`Cache-Control: no-store\` on an
 authenticated answer and the two RateLimit fields) over the bare server. "The checks take" is the
 rest of what Bulwark adds: authentication, two rate limits, validation, ownership and the response
-filter, with those three lines. "Left for the checks" is
-what the target leaves them after Bulwark before any check: near zero or below, the target cannot
-be met with these headers and this guard on every answer, however cheap the checks.
+filter, with those three lines. "Left for the checks" is what the target leaves them after Bulwark
+before any check: near zero or below, the target cannot be met with these headers and this guard
+on every answer, however cheap the checks.
 
 ${table(["Framework", "bare", "Bulwark", "peer stack", "Bulwark adds", "target allows", "header lines take", "Bulwark before any check", "the checks take", "left for the checks"], rows)}
 
@@ -430,8 +432,9 @@ function stageSection(run) {
   return `## Stage costs in the server
 
 Each part of the hot GET policy, measured in the running server: the Bulwark server is run again
-with that one part left out (in the same rounds, each round with new processes), and the part's cost is the server's user-space CPU time per request with it minus
-without it (µs, median over rounds, min–max in brackets). Unlike the micro-benchmarks below, this
+with that one part left out (in the same rounds, each round with new processes), and the part's
+cost is the server's user-space CPU time per request with it minus without it (µs, median over
+rounds, min–max in brackets). Unlike the micro-benchmarks below, this
 includes everything the part causes in the process: its promises and garbage, and the headers it
 adds to every response (Node validates and writes each one; a rate limit's RateLimit fields). The
 kernel's time is left out: it depends on the throughput itself (a faster server sends more
@@ -579,8 +582,8 @@ Load: autocannon in its own process, ${"`"}50${"`"} connections by default, on 1
 starts each server as a new process on a free port, warms it up, measures the servers one after
 the other and stops them; rounds alternate the order of the servers. A process's speed varies by
 several percent from one start to the next (what the JIT compiles, where the heap lands), so the
-medians cover that as well as the machine's own variation. Tokens are ES256, signed before the run (signing is never measured): **hot** is a pool
-of 100 valid tokens (one per user), the usual case of clients reusing an access token; **cold** is
+medians cover that as well as the machine's own variation. Tokens are ES256, signed before the run
+(signing is never measured): **hot** is a pool of 100 valid tokens (one per user), the usual case of clients reusing an access token; **cold** is
 a new token on every request, from a pool large enough that no token repeats within a measurement
 and none is still in Bulwark's verified-token cache (10,000 entries, unused ones out first) when the
 pool comes round again, so every request pays a signature check.
