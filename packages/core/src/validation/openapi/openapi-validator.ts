@@ -20,7 +20,7 @@ import { documentSchemas } from "./document-schemas.js";
 import { loadOpenApiDocument } from "./load-document.js";
 import type { OpenApiSettings } from "./openapi-options.js";
 import { parseCookies, readPathParameters, readQueryParameters, readTextParameters } from "./parameters.js";
-import { createPathMatcher, serverBasePaths, type PathMatch, type PathMatcher } from "./path-matcher.js";
+import { AMBIGUOUS, createPathMatcher, serverBasePaths, type PathMatch, type PathMatcher } from "./path-matcher.js";
 
 /** The operation a request was matched to. */
 export interface OperationMatch {
@@ -40,7 +40,11 @@ export interface OpenApiRequestOutcome {
 export interface OpenApiValidator {
   readonly strict: boolean;
   readonly validateResponses: boolean;
-  /** The request's operation (cached on the request), or `undefined` when the document does not declare it. */
+  /**
+   * The request's operation (cached on the request once the route is known), or `undefined` when
+   * the document does not declare it. Throws a 404 `SecurityError` when the path matches several
+   * templates and the framework's route agrees with none of them.
+   */
   find(state: RequestState): OperationMatch | undefined;
   /** Refuses undeclared paths (404) and methods (405). */
   checkDeclared(state: RequestState): void;
@@ -82,18 +86,22 @@ export function compileOpenApi(
   function find(state: RequestState): OperationMatch | undefined {
     const cached = state.extras.get(MATCH) as OperationMatch | typeof NO_MATCH | undefined;
     if (cached !== undefined) return cached === NO_MATCH ? undefined : cached;
-    const path = matcher.match(state.request.path);
+    const { route } = state.request;
+    const path = matcher.match(state.request.path, route);
+    // Refused rather than validated against an operation whose handler may not be the one serving it.
+    if (path === AMBIGUOUS) throw new SecurityError("NOT_FOUND");
     const method = state.request.method;
     const operation = path?.path.item.get(method) ?? (method === "HEAD" ? path?.path.item.get("GET") : undefined);
     const match = path && operation ? { operation, path } : undefined;
-    state.extras.set(MATCH, match ?? NO_MATCH);
+    // Before routing, a contested path is only the document's guess: the route guard looks again.
+    if (path?.contested !== true || route !== undefined) state.extras.set(MATCH, match ?? NO_MATCH);
     return match;
   }
 
   function checkDeclared(state: RequestState): void {
     if (find(state) !== undefined) return;
-    const path = matcher.match(state.request.path);
-    if (path === undefined) throw new SecurityError("NOT_FOUND");
+    const path = matcher.match(state.request.path, state.request.route);
+    if (path === undefined || path === AMBIGUOUS) throw new SecurityError("NOT_FOUND");
     // CORS preflights go to declared paths whatever the document says about OPTIONS.
     if (state.request.method === "OPTIONS") return;
     const allow = [...path.path.item.keys()];
