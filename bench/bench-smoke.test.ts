@@ -4,7 +4,8 @@
  * token is a 401. The servers that verify tokens (Bulwark and the peer stacks) also refuse
  * unsigned and "psychic signature" tokens built from the shared JWT attack corpus. Each server is
  * its own process, as in a bench run (bench/lib/server-main.mjs serving a module of
- * bench/servers, on the built packages); all are stopped at the end.
+ * bench/servers, on the built packages); all are stopped at the end. The Express stage timer
+ * (bench/express-stages.mjs) runs briefly and must time every window of its four apps.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { fork, spawnSync, type ChildProcess } from "node:child_process";
@@ -255,4 +256,21 @@ describe.each(["express", "koa", "fastify"])("%s bench servers", (framework) => 
     const wrongAudience = await request(server.port, "GET", "/items/item-103", await token("user-3", { audience: "another-api" }));
     expect(wrongAudience.status).toBe(401);
   });
+});
+
+describe("the Express stage timer (bench/express-stages.mjs)", () => {
+  it("loads its four apps without a refused request and times every window of each", () => {
+    const result = spawnSync(process.execPath, [path.join(BENCH, "express-stages.mjs"), "--seconds=1", "--rounds=1", "--warmup=1"], { encoding: "utf8", timeout: 90_000 });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines[1]).toMatch(/bare\s+header lines\s+Bulwark, public policy\s+Bulwark, full policy/);
+    for (const window of ["first middleware", "route middleware", "the answer"]) {
+      const row = lines.find((line) => line.startsWith(window));
+      const values = row?.slice(42).trim().split(/\s+/).map(Number);
+      expect({ window, values: values?.length, numbers: values?.every((v) => Number.isInteger(v) && v >= 0) }).toEqual({ window, values: 4, numbers: true });
+    }
+    const timed = lines.find((line) => line.startsWith("requests timed"))!.slice(42).trim().split(/\s+/).map((v) => Number(v.replace(/,/g, "")));
+    expect(timed.every((count) => count > 100)).toBe(true);
+  }, 120_000);
 });

@@ -281,14 +281,15 @@ function runMemoryStoreKeys(options) {
 }
 
 /**
- * Times what a middleware pays on Express's request and response objects
- * (bench/express-request-shape.mjs), on a full run.
+ * Runs one of the Express timing scripts on a full run that includes Express (bench/express-request-shape.mjs:
+ * what a middleware pays on Express's objects; bench/express-stages.mjs: each part of Bulwark timed
+ * inside the server), and keeps its output for the report.
  */
-function runExpressShape(options) {
-  const command = "node bench/express-request-shape.mjs";
+function runExpressScript(options, script, timeoutMs) {
+  const command = `node bench/${script}`;
   if (options.quick || !options.frameworks.includes("express")) return undefined;
   try {
-    const output = execFileSync(process.execPath, ["bench/express-request-shape.mjs"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+    const output = execFileSync(process.execPath, [`bench/${script}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
     return { command, output: output.trim() };
   } catch (error) {
     return { command, error: String(error.stderr || error.message).slice(0, 2000) };
@@ -340,7 +341,8 @@ async function main() {
     for (const line of run.micro.missing) notes.push(`micro-benchmark stage missing: ${line}`);
   }
   if (!options.microOnly) run.memory = runMemoryStoreKeys(options);
-  if (!options.microOnly) run.expressShape = runExpressShape(options);
+  if (!options.microOnly) run.expressShape = runExpressScript(options, "express-request-shape.mjs", 120_000);
+  if (!options.microOnly) run.expressStages = runExpressScript(options, "express-stages.mjs", 300_000);
   if (redisOk) await cleanRedis(options.redisUrl);
 
   log(`\n${consoleReport(run)}`);

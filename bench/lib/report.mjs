@@ -380,6 +380,7 @@ stream). One exception, on Koa: a route whose policy filters its response waits 
 so that it filters the body before any middleware above it can serialize it. Each promise would
 cost a turn of the microtask queue and its garbage, which the micro-benchmark's tight loop hides.
 ${expressShapeSection(run)}
+${expressStagesSection(run)}
 
 With cold tokens the signature check dominates everything. Bulwark's cold verification costs
 ${us("JWT ES256 verify, cold")} µs of CPU and jose's \`jwtVerify\` alone ${us("jose jwtVerify alone")} µs (timed together): the difference is
@@ -393,6 +394,31 @@ verified-token cache cannot pay off, so it costs as little as it can: every toke
 token is kept only from its second verification on, so tokens seen once take no entry (an entry
 outlives young-generation collections and would make work for the old generation's; the first
 sighting is a 4-byte fingerprint in a fixed table).`;
+}
+
+/** Each part of Bulwark timed inside a running Express server, when it was measured. */
+function expressStagesSection(run) {
+  const stages = run.expressStages;
+  if (stages === undefined) return "";
+  if (stages.error !== undefined) return `\n\`${stages.command}\` failed:\n\n\`\`\`\n${stages.error}\n\`\`\`\n`;
+  return `
+The same parts timed where they run, inside an Express server under load (\`${stages.command}\`):
+probes read the clock around three windows in four apps serving the hot GET, and each "over bare"
+figure is what Bulwark (or the header lines alone) does in that window beyond what the bare app
+does there. The first middleware is where the global layer sits (the request id, the header
+lines, the request slot and the response guard; with the full policy also the token check and
+the IP limit), against a middleware that only calls \`next()\`. The route's middleware is where
+the route guard sits (the per-user limit, validation, ownership), against the bare app's checks by
+hand. The answer is the payload and \`res.json\`, where Bulwark's response filter, its
+deny-by-default decision and the RateLimit fields run, and the head and body are written to the
+socket, against the bare app's allowlist by hand. What the windows leave out is the rest of the
+CPU difference in the table above: work Express and Node do elsewhere because of what a
+middleware did (later accesses to an object that got a property), garbage collection, and the
+kernel's share.
+
+\`\`\`
+${stages.output}
+\`\`\``;
 }
 
 /** What a property added or read costs on Express's objects, when it was measured. */
@@ -473,6 +499,7 @@ export function consoleReport(run) {
   if (run.micro !== undefined) parts.push(microTable(run.micro));
   if (run.memory?.output !== undefined) parts.push(`memory store, one million keys (${run.memory.command}):\n${run.memory.output}`);
   if (run.expressShape?.output !== undefined) parts.push(`Express's objects (${run.expressShape.command}):\n${run.expressShape.output}`);
+  if (run.expressStages?.output !== undefined) parts.push(`Bulwark's parts inside Express (${run.expressStages.command}):\n${run.expressStages.output}`);
   for (const note of run.notes) parts.push(`note: ${note}`);
   return parts.join("\n\n");
 }
