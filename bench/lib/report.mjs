@@ -169,6 +169,20 @@ function floorUs(s) {
  * One entry per missed target, from the run's own figures: what the target allows, what Bulwark
  * spends, and where the difference goes. Empty when every target was met.
  */
+/**
+ * What the in-server timing of Bulwark's parts on Express says of the global layer (see
+ * expressStagesSection), as a sentence; empty when it was not run.
+ */
+function expressWindows(run) {
+  const rows = run.expressStages?.output?.split("\n") ?? [];
+  const start = rows.findIndex((row) => row.startsWith("over bare:"));
+  const first = start === -1 ? undefined : rows.slice(start).find((row) => row.trim().startsWith("first middleware"));
+  const figures = first?.trim().split(/\s+/).slice(-4).map(Number);
+  if (figures === undefined || figures.length !== 4 || figures.some((n) => !Number.isFinite(n))) return "";
+  const [, lines, floor] = figures.map((ns) => ns / 1000);
+  return ` Timed inside the server (Bulwark's parts inside Express, under Where the time goes), the global layer's own work with a public policy takes ${one(floor)} µs per request, of which setting the header lines takes ${one(lines)}: the rest is the request id, the request slot and \`req.bulwark\` (two properties added to Express's request), the response guard (one added to its response) and the transport checks.`;
+}
+
 function missedTargets(run) {
   const entries = [];
   const us = (prefix) => stageNs(run.micro, prefix) / 1000;
@@ -181,7 +195,7 @@ function missedTargets(run) {
     const headerLines = headerLinesUs(hot);
     const floor = floorUs(hot);
     const where = fw === "express"
-      ? " Beyond that, each step costs more on Express's request and response than in the loop (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's."
+      ? ` Beyond that, each step costs more on Express's request and response than in the loop (see Express's objects under Where the time goes): each property added to one of them, and each first read of a property after that, takes the slow path of V8's property lookup, in Bulwark's code as in Express's and Node's.${expressWindows(run)}`
       : " Beyond that, it is the framework's and Node's work that these steps cause in the server: the RateLimit lines, promises, garbage (see Stage costs in the server).";
     for (const [name, label] of [["get-hot", "hot GET"], ["post-hot", "hot POST"]]) {
       const s = scenario(name);
